@@ -1,0 +1,5 @@
+"""``python -m crosslink`` runs the command line."""
+
+from crosslink.cli import main
+
+main()

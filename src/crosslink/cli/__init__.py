@@ -1,0 +1,64 @@
+"""The command line: parse arguments, call the library, print results. Nothing more."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from crosslink.cli import _data, _demo, _imports
+from crosslink.cli._context import build_state
+from crosslink.errors import CrosslinkError
+
+app = typer.Typer(
+    name="crosslink",
+    help="Crosslink: cross-border analysis against trafficking and smuggling networks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    data_dir: str = typer.Option(
+        None, help="Data directory (default: ./data or $CROSSLINK_DATA_DIR)."
+    ),
+    database_url: str = typer.Option(None, help="Database URL (default: SQLite in the data dir)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens."),
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    build_state(ctx, data_dir=data_dir, database_url=database_url)
+
+
+_imports.register(app)
+_data.register(app)
+_demo.register(app)
+
+
+def main() -> None:
+    """Entry point: a user's mistake gets one line on stderr and exit code 1, no traceback."""
+    try:
+        app(standalone_mode=False)
+    except CrosslinkError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        raise SystemExit(1) from None
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        raise
+
+
+__all__ = ["app", "main"]

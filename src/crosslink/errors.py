@@ -1,0 +1,119 @@
+"""Every error Crosslink raises on purpose derives from :class:`CrosslinkError`.
+
+The tree::
+
+    CrosslinkError
+    ├── ConfigurationError          settings that cannot work (bad URL, placeholder secret)
+    ├── ModelError                  the data model (YAML) is invalid, or a name is unknown
+    ├── InvalidValue                one value failed cleaning (phone, IBAN, date …); has .reason
+    ├── StoreError                  the store cannot do what was asked
+    │   ├── NotFound                no such source, batch, record …
+    │   ├── Conflict                the thing exists already (a source id, say)
+    │   └── ServiceUnavailable      a required database server is missing or down
+    └── IngestError                 a partner file cannot be imported
+        ├── ReaderError             the file itself is unreadable (encoding, empty, not a list …)
+        ├── MappingError            the mapping file is invalid or does not fit the file
+        └── BatchRejected           --strict import with rejected rows: nothing was written
+
+``http_status`` is a class attribute so the web layer can turn any of these into an RFC 9457
+problem response in one place. Messages are one plain line for a person to read: no colour
+codes, no tracebacks.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BatchRejected",
+    "ConfigurationError",
+    "Conflict",
+    "CrosslinkError",
+    "IngestError",
+    "InvalidValue",
+    "MappingError",
+    "ModelError",
+    "NotFound",
+    "ReaderError",
+    "ServiceUnavailable",
+    "StoreError",
+]
+
+
+class CrosslinkError(Exception):
+    """Root of every deliberate Crosslink error."""
+
+    http_status: int = 500
+    title: str = "Crosslink error"
+
+
+class ConfigurationError(CrosslinkError):
+    http_status = 500
+    title = "Configuration error"
+
+
+class ModelError(CrosslinkError):
+    http_status = 500
+    title = "Data model error"
+
+
+class InvalidValue(CrosslinkError, ValueError):
+    """A single value could not be cleaned; ``reason`` says why, for the rejection report."""
+
+    http_status = 422
+    title = "Invalid value"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class StoreError(CrosslinkError):
+    http_status = 500
+    title = "Store error"
+
+
+class NotFound(StoreError):
+    http_status = 404
+    title = "Not found"
+
+
+class Conflict(StoreError):
+    http_status = 409
+    title = "Conflict"
+
+
+class ServiceUnavailable(StoreError):
+    http_status = 503
+    title = "Service unavailable"
+
+
+class IngestError(CrosslinkError):
+    http_status = 422
+    title = "Import error"
+
+
+class ReaderError(IngestError):
+    """The file cannot be read at all; ``file`` and (when known) ``row`` say where."""
+
+    title = "Unreadable file"
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None) -> None:
+        where = file or ""
+        if row is not None:
+            where = f"{where}, row {row}" if where else f"row {row}"
+        super().__init__(f"{where}: {message}" if where else message)
+        self.file = file
+        self.row = row
+
+
+class MappingError(IngestError):
+    title = "Invalid mapping"
+
+
+class BatchRejected(IngestError):
+    """Raised by strict imports; ``rejected`` counts the rows that failed validation."""
+
+    title = "Batch rejected"
+
+    def __init__(self, message: str, *, rejected: int) -> None:
+        super().__init__(message)
+        self.rejected = rejected

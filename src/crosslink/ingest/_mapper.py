@@ -1,0 +1,381 @@
+"""Apply a mapping to one raw row: records with cleaned values, links, and reasoned issues.
+
+Rules: a malformed row, a missing required value, an invalid value in a required or key
+property, or an invalid legal category rejects the whole row (nothing of it is stored). An
+invalid value in an optional property is kept as given, uncleaned, with a warning: the source's
+words are never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crosslink.errors import InvalidValue
+from crosslink.ingest._hashing import digest
+from crosslink.ingest.mapping import Condition, EntityMapping, LinkMapping, Mapping, RefSpec
+from crosslink.ingest.mapping import ValueSpec as Spec
+from crosslink.ingest.readers import RawRow
+from crosslink.model import Model
+from crosslink.model import types as value_types
+from crosslink.model.types import CleanContext
+
+_CACHE_LIMIT = 200_000
+_CACHED_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class SourceDefaults:
+    """What the mapper needs to know of the source a file comes from."""
+
+    source_id: str
+    region: str | None
+    handling_code: str
+    handling_conditions: str | None
+    grading_system: str
+    source_grade: str
+    info_grade: str
+
+
+@dataclass
+class Issue:
+    row: int
+    column: str | None
+    value: str | None
+    reason: str
+    severity: str = "error"
+
+
+@dataclass
+class ValueDraft:
+    prop: str
+    idx: int
+    original: str
+    cleaned: str | None
+    fingerprint: str | None
+
+
+@dataclass
+class Provenance:
+    handling_code: str
+    handling_conditions: str | None
+    source_grade: str
+    info_grade: str
+
+
+@dataclass
+class RecordDraft:
+    uid: str
+    alias: str
+    schema: str
+    entity_key: str
+    content_hash: str
+    person_category: str | None
+    values: list[ValueDraft]
+
+
+@dataclass(frozen=True)
+class RefKey:
+    """A link end that names an entity by key; the writer finds its records."""
+
+    schemas: tuple[str, ...]
+    entity_key: str
+
+
+@dataclass
+class LinkDraft:
+    uid: str
+    link_type: str
+    source: str | RefKey
+    target: str | RefKey
+    start_date: str | None
+    end_date: str | None
+
+
+@dataclass
+class RowResult:
+    number: int
+    provenance: Provenance | None = None
+    records: list[RecordDraft] = field(default_factory=list)
+    links: list[LinkDraft] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
+
+
+def key_digest(values: list[str]) -> str:
+    return digest(["key", *values])
+
+
+class RowMapper:
+    """A mapping compiled against the model and a source, applied row by row."""
+
+    def __init__(self, mapping: Mapping, model: Model, source: SourceDefaults) -> None:
+        self.mapping = mapping
+        self.model = model
+        self.source = source
+        self.ctx = CleanContext(
+            region=mapping.region or source.region, date_order=mapping.date_order
+        )
+        self._cache: dict[tuple[str, str], tuple[str, str] | str] = {}
+
+    def map(self, row: RawRow) -> RowResult:
+        result = RowResult(row.number)
+        if row.error:
+            result.issues.append(Issue(row.number, None, None, row.error))
+            return result
+        result.provenance = self._provenance(row, result)
+        aliases: dict[str, RecordDraft] = {}
+        for alias, entity in self.mapping.entities.items():
+            if entity.when and not _holds(entity.when, row):
+                continue
+            record = self._record(alias, entity, row, result)
+            if record is not None:
+                aliases[alias] = record
+                result.records.append(record)
+        for link in self.mapping.links:
+            if link.when and not _holds(link.when, row):
+                continue
+            draft = self._link(link, row, aliases, result)
+            if draft is not None:
+                result.links.append(draft)
+        if not result.records and not result.links and not result.issues:
+            result.issues.append(
+                Issue(row.number, None, None, "the row has no value for any entity of the mapping")
+            )
+        return result
+
+    # -- values ----------------------------------------------------------------------------
+    def _raw(self, spec: Spec, row: RawRow) -> list[tuple[str, str]]:
+        """(column label, text) pairs for a value spec, split, trimmed, mapped."""
+        if spec.value is not None:
+            found = [("(constant)", spec.value)]
+        elif spec.columns is not None:
+            parts = [_text(row.values.get(c)) for c in spec.columns]
+            joined = spec.join.join(p for p in parts if p)
+            found = [("+".join(spec.columns), joined)] if joined else []
+        else:
+            column = spec.column or ""
+            found = [(column, t) for t in _texts(row.values.get(column), spec.split)]
+        if spec.map:
+            lowered = {k.casefold(): v for k, v in spec.map.items()}
+            found = [(c, lowered.get(t.casefold(), t)) for c, t in found]
+        return found
+
+    def _clean(self, kind: str, raw: str) -> tuple[str, str]:
+        """(cleaned, fingerprint) of ``raw`` for a value type or ``category:<list>``."""
+        hit = self._cache.get((kind, raw))
+        if hit is None:
+            try:
+                if kind.startswith("category:"):
+                    code = self.model.category_code(kind[9:], raw)
+                    hit = (code, code)
+                else:
+                    vtype = value_types.get(kind)
+                    cleaned = vtype.clean(raw, self.ctx)
+                    hit = (cleaned, vtype.fingerprint(cleaned)[:200])
+            except InvalidValue as exc:
+                hit = exc.reason
+            if len(raw) <= _CACHED_LENGTH:  # short values repeat (countries, codes); texts don't
+                if len(self._cache) > _CACHE_LIMIT:
+                    self._cache.clear()
+                self._cache[(kind, raw)] = hit
+        if isinstance(hit, str):
+            raise InvalidValue(hit)
+        return hit
+
+    def _kind(self, entity: EntityMapping, prop: str, spec: Spec) -> str:
+        if spec.type:
+            return spec.type
+        pspec = self.model.prop(entity.type, prop)
+        return pspec.type if pspec.type else f"category:{pspec.category}"
+
+    # -- records ---------------------------------------------------------------------------
+    def _record(
+        self, alias: str, entity: EntityMapping, row: RawRow, result: RowResult
+    ) -> RecordDraft | None:
+        found = {prop: self._raw(spec, row) for prop, spec in entity.properties.items()}
+        if not any(found.values()):
+            return None  # the row does not mention this entity
+        values: list[ValueDraft] = []
+        for prop, spec in entity.properties.items():
+            if not found[prop] and spec.required:
+                label = "+".join(spec.source_columns) or prop
+                result.issues.append(Issue(row.number, label, None, f"{prop} is required"))
+            kind = self._kind(entity, prop, spec)
+            strict = spec.required or (entity.key is not None and spec.column in entity.key)
+            for idx, (column, text) in enumerate(found[prop]):
+                try:
+                    cleaned, fp = self._clean(kind, text)
+                except InvalidValue as exc:
+                    severity = "error" if strict else "warning"
+                    result.issues.append(Issue(row.number, column, text, exc.reason, severity))
+                    values.append(ValueDraft(prop, idx, text, None, None))
+                    continue
+                values.append(ValueDraft(prop, idx, text, cleaned, fp))
+        if not values:
+            return None
+        category = self._category(entity, row, result)
+        key = self._key(entity, row, result, values)
+        prov = result.provenance
+        content = digest(
+            [
+                entity.type,
+                category,
+                *(f"{v.prop}[{v.idx}]={v.original}" for v in values),
+                *(
+                    (
+                        prov.handling_code,
+                        prov.handling_conditions,
+                        prov.source_grade,
+                        prov.info_grade,
+                    )
+                    if prov
+                    else ()
+                ),
+            ]
+        )
+        uid = digest([self.source.source_id, entity.type, key, content])
+        return RecordDraft(uid, alias, entity.type, key, content, category, values)
+
+    def _category(self, entity: EntityMapping, row: RawRow, result: RowResult) -> str | None:
+        if entity.type != "Person":
+            return None
+        if entity.category is None:
+            return "unknown"
+        found = self._raw(entity.category, row)
+        if not found:
+            return "unknown"
+        column, text = found[0]
+        try:
+            return self.model.category_code("person_categories", text)
+        except InvalidValue as exc:
+            result.issues.append(Issue(row.number, column, text, exc.reason))
+            return None
+
+    def _key(
+        self, entity: EntityMapping, row: RawRow, result: RowResult, values: list[ValueDraft]
+    ) -> str:
+        if entity.key is None:
+            # No source identifier: the entity is what its values say it is.
+            return digest(["content", *(f"{v.prop}={v.cleaned or v.original}" for v in values)])
+        parts: list[str] = []
+        for column in entity.key:
+            text = _text(row.values.get(column))
+            if not text:
+                result.issues.append(
+                    Issue(row.number, column, None, f"key column {column!r} is empty")
+                )
+            parts.append(text)
+        return key_digest(parts)
+
+    # -- links and provenance --------------------------------------------------------------
+    def _end(
+        self, end: str | RefSpec, row: RawRow, aliases: dict[str, RecordDraft]
+    ) -> str | RefKey | None:
+        if isinstance(end, str):
+            record = aliases.get(end)
+            return record.uid if record else None
+        parts = [_text(row.values.get(c)) for c in end.key]
+        if not all(parts):
+            return None
+        return RefKey(tuple(end.types), key_digest(parts))
+
+    def _link(
+        self, link: LinkMapping, row: RawRow, aliases: dict[str, RecordDraft], result: RowResult
+    ) -> LinkDraft | None:
+        source = self._end(link.source, row, aliases)
+        target = self._end(link.target, row, aliases)
+        if source is None or target is None:
+            return None
+        dates = [self._link_date(spec, row, result) for spec in (link.start_date, link.end_date)]
+        ends = [
+            e if isinstance(e, str) else f"{e.schemas}:{e.entity_key}" for e in (source, target)
+        ]
+        prov = result.provenance
+        uid = digest(
+            [
+                self.source.source_id,
+                link.type,
+                *ends,
+                *dates,
+                *((prov.handling_code, prov.source_grade, prov.info_grade) if prov else ()),
+            ]
+        )
+        return LinkDraft(uid, link.type, source, target, dates[0], dates[1])
+
+    def _link_date(self, spec: Spec | None, row: RawRow, result: RowResult) -> str | None:
+        found = self._raw(spec, row) if spec else []
+        if not found:
+            return None
+        column, text = found[0]
+        try:
+            return self._clean("date", text)[0]
+        except InvalidValue as exc:
+            result.issues.append(Issue(row.number, column, text, exc.reason, "warning"))
+            return None
+
+    def _provenance(self, row: RawRow, result: RowResult) -> Provenance:
+        spec = self.mapping.provenance
+        src = self.source
+        uk = src.grading_system == "uk"
+        handling = self._coded(spec.handling_code, row, result, "handling_codes", src.handling_code)
+        conditions = self._raw(spec.handling_conditions, row) if spec.handling_conditions else []
+        return Provenance(
+            handling_code=handling,
+            handling_conditions=conditions[0][1] if conditions else src.handling_conditions,
+            source_grade=self._coded(
+                spec.source_grade,
+                row,
+                result,
+                "uk_source_grades" if uk else "source_grades",
+                src.source_grade,
+            ),
+            info_grade=self._coded(
+                spec.info_grade,
+                row,
+                result,
+                "uk_intelligence_grades" if uk else "information_grades",
+                src.info_grade,
+            ),
+        )
+
+    def _coded(
+        self, spec: Spec | None, row: RawRow, result: RowResult, category: str, default: str
+    ) -> str:
+        found = self._raw(spec, row) if spec else []
+        if not found:
+            return default
+        column, text = found[0]
+        try:
+            return self.model.category_code(category, text)
+        except InvalidValue as exc:
+            result.issues.append(Issue(row.number, column, text, exc.reason))
+            return default
+
+
+def _text(value: str | list[str] | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(v.strip() for v in value if v.strip())
+    return value.strip()
+
+
+def _texts(value: str | list[str] | None, split: str | None) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        parts = item.split(split) if split else [item]
+        out.extend(p.strip() for p in parts if p.strip())
+    return out
+
+
+def _holds(cond: Condition, row: RawRow) -> bool:
+    text = _text(row.values.get(cond.column))
+    if cond.in_ is not None:
+        return text.casefold() in {v.casefold() for v in cond.in_}
+    return bool(text) == cond.present

@@ -1,0 +1,1 @@
+"""Mapping files bundled with Crosslink, one per partner format."""

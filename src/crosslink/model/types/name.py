@@ -1,0 +1,188 @@
+"""``name``: names of people and organisations.
+
+The cleaned form keeps the script the source used (a Cyrillic name stays Cyrillic, an Arabic
+name stays Arabic): the original spelling is evidence. Matching works on :func:`latin`, a
+lowercase ASCII transliteration, split into :func:`tokens` without particles, so that
+"Mohammed El Amrani" meets "Muhammad Amrani" and "Pop Ion" meets "Ion Pop".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import jellyfish
+
+from crosslink.errors import InvalidValue
+from crosslink.model.types._base import DEFAULT_CONTEXT, CleanContext, ValueType
+from crosslink.model.types._similarity import jaro_winkler, token_set_similarity
+from crosslink.model.types._util import ascii_lower, collapse, require, strip_controls
+
+__all__ = [
+    "PARTICLES",
+    "TYPE",
+    "clean",
+    "compare",
+    "fingerprint",
+    "latin",
+    "phonetic",
+    "tokens",
+    "validate",
+]
+
+# Names and addresses repeat across a batch; bounded so a long import cannot grow it forever.
+_CACHE_SIZE = 65_536
+
+# Name particles (Dutch, German, French, Italian, Portuguese, Arabic): left out of matching
+# because sources drop, glue or translate them ("El Amrani", "Amrani", "Elamrani").
+PARTICLES = frozenset(
+    {"van", "de", "der", "den", "het", "ten", "ter", "von", "zu", "le", "la", "du", "des"}
+    | {"di", "da", "dos", "el", "al", "ul", "ben", "bin", "ibn", "abu", "bint", "d", "l"}
+)
+# Lowercased inside a title-cased name, as Dutch, German and French spell them.
+_LOWER_PARTICLES = frozenset(
+    {"van", "de", "der", "den", "het", "ten", "ter", "von", "zu", "le", "la", "du", "des"}
+    | {"di", "da", "dos"}
+)
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'"})
+_KEEP_INSIDE = "-'."
+_LATIN_SPLIT = re.compile(r"[^a-z0-9]+")
+# Phonetic agreement is strong evidence for transliterated names (Mohammed / Muhammad), but
+# not quite as strong as the same spelling.
+_PHONETIC_SCORE = 0.93
+# Arabic script is written without short vowels and transliterations disagree on them
+# (Mohammed, Muhammad, Mhmd): equal consonant skeletons count almost as much.
+_SKELETON_SCORE = 0.9
+_VOWELS = re.compile(r"[aeiouy]+")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+def _strip_token(token: str) -> str:
+    token = token.strip("-'")
+    if token.endswith(".") and not (len(token) == 2 and token[0].isalpha()):
+        token = token.rstrip(".")
+    return token.lstrip(".")
+
+
+def _title_if_uniform(text: str) -> str:
+    """Title-case a name written all in capitals or all in lowercase; leave mixed case alone.
+
+    Mixed case ("Jan van der Berg", "McDonald") is the person's own spelling; a shouted
+    "AL-HASSAN" or a lowercase web form entry carries no casing information.
+    """
+    cased = [ch for ch in text if ch.isupper() or ch.islower()]
+    if not cased or not (all(c.isupper() for c in cased) or all(c.islower() for c in cased)):
+        return text
+    words = text.split(" ")
+    out = [
+        w.lower() if i > 0 and w.casefold() in _LOWER_PARTICLES else w.title()
+        for i, w in enumerate(words)
+    ]
+    return " ".join(out)
+
+
+def clean(raw: str, ctx: CleanContext = DEFAULT_CONTEXT) -> str:
+    """NFKC, stray punctuation and controls removed, uniform case turned to title case."""
+    text = unicodedata.normalize("NFKC", require(raw)).translate(_APOSTROPHES)
+    text = strip_controls(text)
+    text = "".join(
+        " " if unicodedata.category(ch)[0] in "PSZ" and ch not in _KEEP_INSIDE else ch
+        for ch in text
+    )
+    words = [_strip_token(word) for word in collapse(text).split(" ")]
+    text = " ".join(word for word in words if word)
+    if not any(ch.isalnum() for ch in text):
+        raise InvalidValue(f"no letters in name {raw.strip()!r}")
+    return unicodedata.normalize("NFKC", _title_if_uniform(text))
+
+
+def validate(raw: str, ctx: CleanContext = DEFAULT_CONTEXT) -> str | None:
+    return TYPE.validate(raw, ctx)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def latin(cleaned: str) -> str:
+    """Lowercase ASCII Latin form: transliterated, diacritics and apostrophes dropped."""
+    text = ascii_lower(cleaned).replace("'", "")
+    return collapse(_LATIN_SPLIT.sub(" ", text))
+
+
+def tokens(cleaned: str) -> list[str]:
+    """Latin tokens for matching; hyphenated parts split, particles removed.
+
+    A name made only of particles ("De La") keeps them, or there would be nothing to match.
+    """
+    parts = latin(cleaned).split()
+    kept = [part for part in parts if part not in PARTICLES]
+    return kept or parts
+
+
+def _glued(cleaned: str) -> list[str]:
+    """Tokens with each particle glued to the next word: "Ben Ali" -> "benali"."""
+    out: list[str] = []
+    pending = ""
+    for part in latin(cleaned).split():
+        if part in PARTICLES:
+            pending += part
+        else:
+            out.append(pending + part)
+            pending = ""
+    return out
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _metaphone(token: str) -> str:
+    return str(jellyfish.metaphone(token))
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _skeleton(token: str) -> str:
+    """Consonants only, doubles merged, Cyrillic-style "kh" read as "h"."""
+    return _DOUBLES.sub(r"\1", _VOWELS.sub("", token.replace("kh", "h")))
+
+
+def _token_score(a: str, b: str) -> float:
+    score = jaro_winkler(a, b)
+    if score < _PHONETIC_SCORE:
+        code_a, code_b = _metaphone(a), _metaphone(b)
+        if code_a == code_b and len(code_a) >= 3:
+            return _PHONETIC_SCORE
+    if score < _SKELETON_SCORE:
+        skel_a, skel_b = _skeleton(a), _skeleton(b)
+        if skel_a == skel_b and len(skel_a) >= 3:
+            return _SKELETON_SCORE
+    return score
+
+
+def compare(a: str, b: str) -> float:
+    """Order-free similarity of the latin tokens (Jaro-Winkler with a phonetic fallback)."""
+    if a == b:
+        return 1.0
+    ta, tb = tokens(a), tokens(b)
+    if sorted(ta) == sorted(tb):
+        return 1.0
+    best = token_set_similarity(ta, tb, _token_score)
+    # Sources glue or split particles ("Elamrani", "El Amrani"): try the glued reading too.
+    ga, gb = _glued(a) or ta, _glued(b) or tb
+    if (ga, gb) != (ta, tb):
+        best = max(
+            best,
+            token_set_similarity(ga, tb, _token_score),
+            token_set_similarity(ta, gb, _token_score),
+            token_set_similarity(ga, gb, _token_score),
+        )
+    return best
+
+
+def fingerprint(cleaned: str) -> str:
+    """Sorted latin tokens without particles: "Ion Pop" and "POP, Ion" share it."""
+    return " ".join(sorted(tokens(cleaned)))
+
+
+def phonetic(cleaned: str) -> str:
+    """Sorted metaphone codes of the tokens, a looser blocking key than the fingerprint."""
+    return " ".join(sorted(_metaphone(token) or token for token in tokens(cleaned)))
+
+
+TYPE = ValueType(name="name", clean=clean, compare=compare, fingerprint=fingerprint)

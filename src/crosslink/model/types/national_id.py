@@ -1,0 +1,62 @@
+"""``national_id``: national register numbers, checked where the region's rule is known.
+
+BE: rijksregisternummer / numéro national (11 digits, mod 97). NL: BSN (9 digits, elfproef).
+Other regions: separators removed and letters uppercased, nothing checked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crosslink.errors import InvalidValue
+from crosslink.model.types._base import DEFAULT_CONTEXT, CleanContext, ValueType
+from crosslink.model.types._util import require
+from crosslink.model.types.identifier import be_national_number_valid, nl_bsn_valid
+
+__all__ = ["TYPE", "clean", "compare", "fingerprint", "validate"]
+
+_SEPARATORS = re.compile(r"[\s.\-/]+")
+
+
+def _belgian(text: str) -> str:
+    if not text.isdigit() or len(text) != 11:
+        raise InvalidValue(f"Belgian national number needs 11 digits (got {text!r})")
+    if not be_national_number_valid(text):
+        raise InvalidValue("Belgian national number checksum failed")
+    return text
+
+
+def _dutch(text: str) -> str:
+    # Spreadsheets drop the leading zero of eight-digit BSNs.
+    if not text.isdigit() or len(text) not in (8, 9):
+        raise InvalidValue(f"BSN needs 9 digits (got {text!r})")
+    if not nl_bsn_valid(text):
+        raise InvalidValue("BSN fails the eleven test (elfproef)")
+    return text.zfill(9)
+
+
+def clean(raw: str, ctx: CleanContext = DEFAULT_CONTEXT) -> str:
+    text = _SEPARATORS.sub("", require(raw)).upper()
+    region = (ctx.region or "").upper()
+    if region == "BE":
+        return _belgian(text)
+    if region == "NL":
+        return _dutch(text)
+    if not text.isascii() or not text.isalnum():
+        raise InvalidValue("national number may only contain letters and digits")
+    return text
+
+
+def validate(raw: str, ctx: CleanContext = DEFAULT_CONTEXT) -> str | None:
+    return TYPE.validate(raw, ctx)
+
+
+def compare(a: str, b: str) -> float:
+    return 1.0 if a == b else 0.0
+
+
+def fingerprint(cleaned: str) -> str:
+    return cleaned
+
+
+TYPE = ValueType(name="national_id", clean=clean, compare=compare, fingerprint=fingerprint)

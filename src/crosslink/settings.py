@@ -1,0 +1,40 @@
+"""One settings object, built once by the entry point and passed in; nothing is read at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Crosslink's configuration. Environment variables use the ``CROSSLINK_`` prefix.
+
+    ``database_url`` empty means the embedded default: a SQLite file in ``data_dir``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CROSSLINK_", extra="forbid")
+
+    data_dir: Path = Field(default=Path("data"), description="Where the embedded store lives.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty for SQLite.")
+    resolve_backend: Literal["duckdb", "spark"] = Field(
+        default="duckdb", description="Engine for entity resolution."
+    )
+    import_chunk_size: int = Field(
+        default=2000, ge=1, le=100_000, description="Rows written per statement on import."
+    )
+    demo: bool = Field(default=False, description="Demo mode: generated world, demo accounts.")
+
+    @model_validator(mode="after")
+    def _absolute_dir(self) -> Settings:
+        self.data_dir = self.data_dir.expanduser().resolve()
+        return self
+
+    @property
+    def store_url(self) -> str:
+        """The URL of the transactional store (the SQLite default when none is set)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'crosslink.db'}"

@@ -1,0 +1,72 @@
+"""Everything that differs between SQLite and PostgreSQL lives here, and only here."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
+
+from crosslink.errors import ConfigurationError
+
+log = logging.getLogger(__name__)
+
+# SQLite and psycopg both accept thousands of bound parameters; keep IN lists well below
+# SQLite's historical limit of 999 variables so every build works.
+MAX_IN_PARAMS = 900
+
+
+def normalise_url(url: str) -> str:
+    """Accept the URLs people type and turn them into ones SQLAlchemy drives with our drivers."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(f"not a database URL: {url!r}") from exc
+    if parsed.drivername in {"postgres", "postgresql"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigurationError(
+            f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
+        )
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers work during an import; foreign keys are off by default in SQLite.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with the settings each backend needs."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, poolclass=NullPool)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN; take it over so a failed batch
+        # rolls back everything, DDL included.
+        event.listen(engine, "connect", _disable_pysqlite_begin)
+        event.listen(engine, "begin", _emit_begin)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    log.debug("engine for %s", engine.url.render_as_string(hide_password=True))
+    return engine
+
+
+def _disable_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _emit_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"

@@ -1,0 +1,93 @@
+"""Shared fixtures: a store on SQLite and on PostgreSQL (a throwaway server), per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from crosslink.errors import ServiceUnavailable
+from crosslink.store import Store
+from crosslink.store.pgserver import TemporaryPostgres
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+_TEMPLATE_DB = "crosslink_template"
+
+
+def _service_missing(what: str) -> None:
+    """Under CI a missing service fails the run; on a developer's machine it skips."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what} (CI=true: a missing service is an error)")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[TemporaryPostgres]:
+    try:
+        server = TemporaryPostgres().start()
+    except ServiceUnavailable as exc:
+        _service_missing(f"PostgreSQL unavailable: {exc}")
+    try:
+        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {_TEMPLATE_DB}"))
+        admin.dispose()
+        template = Store.from_url(server.url(_TEMPLATE_DB))
+        template.migrate()
+        template.dispose()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    template = Store.from_url(f"sqlite:///{path}")
+    template.migrate()
+    with template.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    template.dispose()
+    return path
+
+
+def _sqlite_store(template: Path, tmp_path: Path) -> Store:
+    path = tmp_path / "crosslink.db"
+    shutil.copyfile(template, path)
+    return Store.from_url(f"sqlite:///{path}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Store]:
+    """A fresh, migrated store; every store test runs once per backend."""
+    if request.param == "sqlite":
+        created = _sqlite_store(sqlite_template, tmp_path)
+        yield created
+        created.dispose()
+        return
+    server: TemporaryPostgres = request.getfixturevalue("pg_server")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE_DB}"))
+    created = Store.from_url(server.url(name))
+    try:
+        yield created
+    finally:
+        created.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path, sqlite_template: Path) -> Iterator[Store]:
+    """A fresh SQLite store, for tests about SQLite itself (crash recovery)."""
+    created = _sqlite_store(sqlite_template, tmp_path)
+    yield created
+    created.dispose()
