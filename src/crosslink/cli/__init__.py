@@ -42,23 +42,27 @@ _data.register(app)
 _demo.register(app)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point: a user's mistake gets one line on stderr and exit code 1, no traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(args=argv, standalone_mode=False, prog_name="crosslink")
     except CrosslinkError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from None
-    except typer.Abort:
+    except typer.TyperException as exc:  # usage errors from the vendored click
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"error: {exc.format_message()}", err=True)
+        raise SystemExit(exc.exit_code) from None
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("aborted", err=True)
+        raise SystemExit(130) from None
+    except OSError as exc:
+        typer.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         raise SystemExit(1) from None
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        raise
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]

@@ -6,11 +6,10 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy import select
 
 from crosslink.cli._context import state
+from crosslink.cli._output import print_table
 from crosslink.errors import NotFound
 from crosslink.ingest import bundled_mappings
 from crosslink.model import load_model
@@ -30,7 +29,7 @@ def batches_command(ctx: typer.Context) -> None:
     """List import batches with their counts."""
     with state(ctx).store().transaction() as conn:
         rows = conn.execute(select(batches).order_by(batches.c.id)).mappings().all()
-    table = Table(
+    headers = [
         "batch",
         "source",
         "file",
@@ -41,21 +40,25 @@ def batches_command(ctx: typer.Context) -> None:
         "links",
         "by",
         "finished",
+    ]
+    print_table(
+        headers,
+        [
+            [
+                str(r["id"]),
+                r["source_id"],
+                r["file_name"],
+                r["mapping"],
+                str(r["rows_read"]),
+                str(r["rows_rejected"]),
+                str(r["records_added"]),
+                str(r["links_added"]),
+                r["imported_by"],
+                r["finished_at"].strftime("%Y-%m-%d %H:%M"),
+            ]
+            for r in rows
+        ],
     )
-    for r in rows:
-        table.add_row(
-            str(r["id"]),
-            r["source_id"],
-            r["file_name"],
-            r["mapping"],
-            str(r["rows_read"]),
-            str(r["rows_rejected"]),
-            str(r["records_added"]),
-            str(r["links_added"]),
-            r["imported_by"],
-            r["finished_at"].strftime("%Y-%m-%d %H:%M"),
-        )
-    Console().print(table)
 
 
 def rejections_command(

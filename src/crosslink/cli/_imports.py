@@ -7,9 +7,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
 from crosslink.cli._context import state
+from crosslink.cli._output import print_table
 from crosslink.errors import ReaderError
 from crosslink.ingest import ImportRequest, ImportSummary, import_file, load_mapping
 from crosslink.store.sources import Source, add_source, list_sources
@@ -74,18 +74,22 @@ def source_list(ctx: typer.Context) -> None:
     """List the registered sources."""
     with state(ctx).store().transaction() as conn:
         found = list_sources(conn)
-    table = Table("id", "agency", "dataset", "jurisdiction", "region", "handling", "grading")
-    for s in found:
-        table.add_row(
-            s.id,
-            s.agency,
-            s.dataset,
-            s.jurisdiction,
-            s.default_region or "",
-            s.handling_code,
-            f"{s.grading_system} {s.source_grade}{s.info_grade}",
-        )
-    Console().print(table)
+    headers = ["id", "agency", "dataset", "jurisdiction", "region", "handling", "grading"]
+    print_table(
+        headers,
+        [
+            [
+                s.id,
+                s.agency,
+                s.dataset,
+                s.jurisdiction,
+                s.default_region or "",
+                s.handling_code,
+                f"{s.grading_system} {s.source_grade}{s.info_grade}",
+            ]
+            for s in found
+        ],
+    )
 
 
 def import_command(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from anyascii import anyascii
 
@@ -13,6 +14,12 @@ from crosslink.errors import InvalidValue
 # characters (BOM, bidi marks, soft hyphen) are noise that breaks matching.
 _KEEP_FORMAT = frozenset("\u200c\u200d")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Unassigned code points (Cn) are kept: they are rare, and a class over their thousands of
+# ranges would make every substitution slow.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
+# Planes 3-13 hold no control or format characters; planes 15-16 are wholly private use.
+_SCANNED = [*range(0x30000), *range(0xE0000, 0xE1000)]
+_PRIVATE_PLANES = [(0xF0000, 0xFFFFD), (0x100000, 0x10FFFD)]
 
 
 def require(raw: str) -> str:
@@ -25,13 +32,29 @@ def require(raw: str) -> str:
 
 def strip_controls(text: str, keep: str = "") -> str:
     """Drop control and invisible format characters, except those in ``keep``."""
-    return "".join(
-        ch
-        for ch in text
-        if ch in keep
-        or ch in _KEEP_FORMAT
-        or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+    return _control_pattern(keep).sub("", text)
+
+
+@cache
+def _control_pattern(keep: str) -> re.Pattern[str]:
+    # One compiled character class over the whole code space: a C-speed substitution instead
+    # of a Python loop per character, which matters for long statements and ad texts.
+    dropped = _DROPPED_CATEGORIES
+    ranges: list[tuple[int, int]] = []
+    for code in _SCANNED:
+        ch = chr(code)
+        if ch in keep or ch in _KEEP_FORMAT or unicodedata.category(ch) not in dropped:
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    ranges.extend(_PRIVATE_PLANES)
+    parts = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
     )
+    return re.compile(f"[{parts}]")
 
 
 def collapse(text: str) -> str:
