@@ -10,10 +10,16 @@ The tree::
     │   ├── NotFound                no such source, batch, record …
     │   ├── Conflict                the thing exists already (a source id, say)
     │   └── ServiceUnavailable      a required database server is missing or down
-    └── IngestError                 a partner file cannot be imported
-        ├── ReaderError             the file itself is unreadable (encoding, empty, not a list …)
-        ├── MappingError            the mapping file is invalid or does not fit the file
-        └── BatchRejected           --strict import with rejected rows: nothing was written
+    ├── IngestError                 a partner file cannot be imported
+    │   ├── ReaderError             the file itself is unreadable (encoding, empty, not a list …)
+    │   ├── MappingError            the mapping file is invalid or does not fit the file
+    │   └── BatchRejected           --strict import with rejected rows: nothing was written
+    ├── AccessDenied                the policy said no (403); has .reason
+    │   ├── JustificationRequired   consulting a person's data without a justification (422)
+    │   └── CsrfRejected            a form came without the session's CSRF token
+    ├── AuthenticationFailed        unknown user, wrong password, expired session or token (401)
+    │   └── RateLimited             too many failed logins; has .retry_after seconds (429)
+    └── AuditError                  the audit log cannot be written or read as asked
 
 ``http_status`` is a class attribute so the web layer can turn any of these into an RFC 9457
 problem response in one place. Messages are one plain line for a person to read: no colour
@@ -23,15 +29,21 @@ codes, no tracebacks.
 from __future__ import annotations
 
 __all__ = [
+    "AccessDenied",
+    "AuditError",
+    "AuthenticationFailed",
     "BatchRejected",
     "ConfigurationError",
     "Conflict",
     "CrosslinkError",
+    "CsrfRejected",
     "IngestError",
     "InvalidValue",
+    "JustificationRequired",
     "MappingError",
     "ModelError",
     "NotFound",
+    "RateLimited",
     "ReaderError",
     "ServiceUnavailable",
     "StoreError",
@@ -117,3 +129,48 @@ class BatchRejected(IngestError):
     def __init__(self, message: str, *, rejected: int) -> None:
         super().__init__(message)
         self.rejected = rejected
+
+
+class AccessDenied(CrosslinkError):
+    """The policy refused; ``reason`` says why, in words a user can act on."""
+
+    http_status = 403
+    title = "Access denied"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class JustificationRequired(AccessDenied):
+    http_status = 422
+    title = "Justification required"
+
+
+class CsrfRejected(AccessDenied):
+    title = "Form rejected"
+
+
+class AuthenticationFailed(CrosslinkError):
+    """Login, session or token refused; ``reason`` is safe to show (it names no account)."""
+
+    http_status = 401
+    title = "Authentication failed"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RateLimited(AuthenticationFailed):
+    http_status = 429
+    title = "Too many attempts"
+
+    def __init__(self, reason: str, *, retry_after: int) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class AuditError(CrosslinkError):
+    http_status = 500
+    title = "Audit log error"

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     import_chunk_size: int = Field(
         default=2000, ge=1, le=100_000, description="Rows written per statement on import."
     )
+    import_workers: int = Field(
+        default=0, ge=0, le=64, description="Processes mapping rows on import; 0 = automatic."
+    )
     demo: bool = Field(default=False, description="Demo mode: generated world, demo accounts.")
 
     @model_validator(mode="after")

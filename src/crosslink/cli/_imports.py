@@ -8,10 +8,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+from crosslink.access import load_subject
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
 from crosslink.errors import ReaderError
-from crosslink.ingest import ImportRequest, ImportSummary, import_file, load_mapping
+from crosslink.ingest import ImportRequest, ImportSummary, auto_workers, import_file, load_mapping
 from crosslink.store.sources import Source, add_source, list_sources
 
 _DRY_RUN = "dry run: nothing was written"
@@ -100,10 +101,14 @@ def import_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
     strict: bool = typer.Option(False, "--strict", help="Any rejected row aborts the batch."),
     user: str = typer.Option("cli", help="Who imports (recorded on the batch)."),
+    as_user: str = typer.Option(None, "--as", envvar="CROSSLINK_AS", help="Crosslink user."),
 ) -> None:
     """Validate every row of a file and import it as one batch (all or nothing)."""
     if not file.is_file():
         raise ReaderError("no such file", file=str(file))
+    store = state(ctx).store()
+    with store.transaction() as conn:
+        subject = load_subject(conn, as_user) if as_user else None
     request = ImportRequest(
         path=file,
         mapping=load_mapping(mapping),
@@ -111,8 +116,9 @@ def import_command(
         imported_by=user,
         strict=strict,
         chunk_size=state(ctx).settings.import_chunk_size,
+        workers=auto_workers(file, state(ctx).settings.import_workers),
+        subject=subject,
     )
-    store = state(ctx).store()
     summary: ImportSummary | None = None
     with Progress(
         "[progress.description]{task.description}",

@@ -1,6 +1,12 @@
 """Partner-file import: readers, declarative mappings, validation, idempotent batches."""
 
-from crosslink.ingest._importer import ImportRequest, ImportSummary, Progress, import_file
+from crosslink.ingest._importer import (
+    ImportRequest,
+    ImportSummary,
+    Progress,
+    auto_workers,
+    import_file,
+)
 from crosslink.ingest._mapper import Issue
 from crosslink.ingest.mapping import Mapping, bundled_mappings, load_mapping, parse_mapping
 
@@ -10,6 +16,7 @@ __all__ = [
     "Issue",
     "Mapping",
     "Progress",
+    "auto_workers",
     "bundled_mappings",
     "import_file",
     "load_mapping",

@@ -5,16 +5,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-_SEP = "\x1f"
-
 
 def digest(parts: Iterable[str | None]) -> str:
-    """A 128-bit hex digest of the parts, unambiguous however the parts are split."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(b"\x00" if part is None else part.encode("utf-8"))
-        h.update(_SEP.encode())
-    return h.hexdigest()
+    """A 128-bit hex digest of the parts, unambiguous however the parts are split.
+
+    Each part is length-prefixed (None is marked apart from ""), so no choice of separator
+    inside a value can make two different part lists collide.
+    """
+    text = "".join("\x00" if p is None else f"{len(p)}:{p}" for p in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def file_sha256(path: str) -> tuple[str, int]:

@@ -14,7 +14,7 @@ from crosslink.errors import InvalidValue
 from crosslink.ingest._hashing import digest
 from crosslink.ingest.mapping import Condition, EntityMapping, LinkMapping, Mapping, RefSpec
 from crosslink.ingest.mapping import ValueSpec as Spec
-from crosslink.ingest.readers import RawRow
+from crosslink.ingest.readers import RawRow, RawValue
 from crosslink.model import Model
 from crosslink.model import types as value_types
 from crosslink.model.types import CleanContext
@@ -108,6 +108,39 @@ def key_digest(values: list[str]) -> str:
     return digest(["key", *values])
 
 
+@dataclass(frozen=True)
+class _Field:
+    """A property's value spec, compiled once: where its text comes from and how to clean it."""
+
+    prop: str
+    spec: Spec
+    kind: str
+    strict: bool
+    label: str
+    mapped: dict[str, str] | None
+
+    def extract(self, values: dict[str, RawValue]) -> list[tuple[str, str]]:
+        """(column label, text) pairs: split, trimmed, translated by the spec's map."""
+        spec = self.spec
+        if spec.value is not None:
+            found = [("(constant)", spec.value)]
+        elif spec.columns is not None:
+            joined = spec.join.join(p for p in (_text(values.get(c)) for c in spec.columns) if p)
+            found = [(self.label, joined)] if joined else []
+        else:
+            raw = values.get(self.label)
+            if raw is None:
+                return []
+            if isinstance(raw, str) and spec.split is None:
+                text = raw.strip()
+                found = [(self.label, text)] if text else []
+            else:
+                found = [(self.label, t) for t in _texts(raw, spec.split)]
+        if self.mapped:
+            found = [(c, self.mapped.get(t.casefold(), t)) for c, t in found]
+        return found
+
+
 class RowMapper:
     """A mapping compiled against the model and a source, applied row by row."""
 
@@ -119,6 +152,21 @@ class RowMapper:
             region=mapping.region or source.region, date_order=mapping.date_order
         )
         self._cache: dict[tuple[str, str], tuple[str, str] | str] = {}
+        self._fields = {
+            alias: [self._compile(entity, prop, spec) for prop, spec in entity.properties.items()]
+            for alias, entity in mapping.entities.items()
+        }
+
+    def _compile(self, entity: EntityMapping, prop: str, spec: Spec) -> _Field:
+        if spec.type:
+            kind = spec.type
+        else:
+            pspec = self.model.prop(entity.type, prop)
+            kind = pspec.type if pspec.type else f"category:{pspec.category}"
+        strict = spec.required or (entity.key is not None and spec.column in entity.key)
+        label = spec.column if spec.column is not None else "+".join(spec.source_columns) or prop
+        mapped = {k.casefold(): v for k, v in spec.map.items()} if spec.map else None
+        return _Field(prop, spec, kind, strict, label, mapped)
 
     def map(self, row: RawRow) -> RowResult:
         result = RowResult(row.number)
@@ -130,7 +178,7 @@ class RowMapper:
         for alias, entity in self.mapping.entities.items():
             if entity.when and not _holds(entity.when, row):
                 continue
-            record = self._record(alias, entity, row, result)
+            record = self._record(alias, entity, self._fields[alias], row, result)
             if record is not None:
                 aliases[alias] = record
                 result.records.append(record)
@@ -148,72 +196,59 @@ class RowMapper:
 
     # -- values ----------------------------------------------------------------------------
     def _raw(self, spec: Spec, row: RawRow) -> list[tuple[str, str]]:
-        """(column label, text) pairs for a value spec, split, trimmed, mapped."""
-        if spec.value is not None:
-            found = [("(constant)", spec.value)]
-        elif spec.columns is not None:
-            parts = [_text(row.values.get(c)) for c in spec.columns]
-            joined = spec.join.join(p for p in parts if p)
-            found = [("+".join(spec.columns), joined)] if joined else []
-        else:
-            column = spec.column or ""
-            found = [(column, t) for t in _texts(row.values.get(column), spec.split)]
-        if spec.map:
-            lowered = {k.casefold(): v for k, v in spec.map.items()}
-            found = [(c, lowered.get(t.casefold(), t)) for c, t in found]
-        return found
+        """(column label, text) pairs for a value spec outside an entity's properties."""
+        label = spec.column if spec.column is not None else "+".join(spec.source_columns)
+        mapped = {k.casefold(): v for k, v in spec.map.items()} if spec.map else None
+        return _Field("", spec, "", False, label, mapped).extract(row.values)
 
-    def _clean(self, kind: str, raw: str) -> tuple[str, str]:
-        """(cleaned, fingerprint) of ``raw`` for a value type or ``category:<list>``."""
+    def _clean(self, kind: str, raw: str) -> tuple[str, str] | str:
+        """(cleaned, fingerprint) of ``raw`` for a value type or ``category:<list>``, or the
+        reason it is invalid."""
         hit = self._cache.get((kind, raw))
-        if hit is None:
-            try:
-                if kind.startswith("category:"):
-                    code = self.model.category_code(kind[9:], raw)
-                    hit = (code, code)
-                else:
-                    vtype = value_types.get(kind)
-                    cleaned = vtype.clean(raw, self.ctx)
-                    hit = (cleaned, vtype.fingerprint(cleaned)[:200])
-            except InvalidValue as exc:
-                hit = exc.reason
-            if len(raw) <= _CACHED_LENGTH:  # short values repeat (countries, codes); texts don't
-                if len(self._cache) > _CACHE_LIMIT:
-                    self._cache.clear()
-                self._cache[(kind, raw)] = hit
-        if isinstance(hit, str):
-            raise InvalidValue(hit)
+        if hit is not None:
+            return hit
+        try:
+            if kind.startswith("category:"):
+                code = self.model.category_code(kind[9:], raw)
+                hit = (code, code)
+            else:
+                vtype = value_types.get(kind)
+                cleaned = vtype.clean(raw, self.ctx)
+                hit = (cleaned, vtype.fingerprint(cleaned)[:200])
+        except InvalidValue as exc:
+            hit = exc.reason
+        if len(raw) <= _CACHED_LENGTH:  # short values repeat (countries, codes); texts don't
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[(kind, raw)] = hit
         return hit
-
-    def _kind(self, entity: EntityMapping, prop: str, spec: Spec) -> str:
-        if spec.type:
-            return spec.type
-        pspec = self.model.prop(entity.type, prop)
-        return pspec.type if pspec.type else f"category:{pspec.category}"
 
     # -- records ---------------------------------------------------------------------------
     def _record(
-        self, alias: str, entity: EntityMapping, row: RawRow, result: RowResult
+        self,
+        alias: str,
+        entity: EntityMapping,
+        fields: list[_Field],
+        row: RawRow,
+        result: RowResult,
     ) -> RecordDraft | None:
-        found = {prop: self._raw(spec, row) for prop, spec in entity.properties.items()}
-        if not any(found.values()):
+        found = [(f, f.extract(row.values)) for f in fields]
+        if not any(texts for _, texts in found):
             return None  # the row does not mention this entity
         values: list[ValueDraft] = []
-        for prop, spec in entity.properties.items():
-            if not found[prop] and spec.required:
-                label = "+".join(spec.source_columns) or prop
-                result.issues.append(Issue(row.number, label, None, f"{prop} is required"))
-            kind = self._kind(entity, prop, spec)
-            strict = spec.required or (entity.key is not None and spec.column in entity.key)
-            for idx, (column, text) in enumerate(found[prop]):
-                try:
-                    cleaned, fp = self._clean(kind, text)
-                except InvalidValue as exc:
-                    severity = "error" if strict else "warning"
-                    result.issues.append(Issue(row.number, column, text, exc.reason, severity))
-                    values.append(ValueDraft(prop, idx, text, None, None))
-                    continue
-                values.append(ValueDraft(prop, idx, text, cleaned, fp))
+        for field_, texts in found:
+            if not texts and field_.spec.required:
+                result.issues.append(
+                    Issue(row.number, field_.label, None, f"{field_.prop} is required")
+                )
+            for idx, (column, text) in enumerate(texts):
+                hit = self._clean(field_.kind, text)
+                if isinstance(hit, str):
+                    severity = "error" if field_.strict else "warning"
+                    result.issues.append(Issue(row.number, column, text, hit, severity))
+                    values.append(ValueDraft(field_.prop, idx, text, None, None))
+                else:
+                    values.append(ValueDraft(field_.prop, idx, text, hit[0], hit[1]))
         if not values:
             return None
         category = self._category(entity, row, result)
@@ -310,11 +345,11 @@ class RowMapper:
         if not found:
             return None
         column, text = found[0]
-        try:
-            return self._clean("date", text)[0]
-        except InvalidValue as exc:
-            result.issues.append(Issue(row.number, column, text, exc.reason, "warning"))
+        hit = self._clean("date", text)
+        if isinstance(hit, str):
+            result.issues.append(Issue(row.number, column, text, hit, "warning"))
             return None
+        return hit[0]
 
     def _provenance(self, row: RawRow, result: RowResult) -> Provenance:
         spec = self.mapping.provenance

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from crosslink.ingest._mapper import Issue, LinkDraft, RecordDraft, RefKey, RowResult
-from crosslink.store.dialect import MAX_IN_PARAMS
+from crosslink.store.dialect import MAX_IN_PARAMS, bulk_insert
 from crosslink.store.schema import links, record_values, records, rejections
 
 _PENDING_LIMIT = 200_000
@@ -82,7 +82,7 @@ class ChunkWriter:
         self.counts.records_added += len(new)
         if not new:
             return
-        self.conn.execute(records.insert(), [self._record_row(row, rec) for row, rec in new])
+        _insert(self.conn, records, [self._record_row(row, rec) for row, rec in new])
         values = [
             {
                 "record_uid": rec.uid,
@@ -96,7 +96,7 @@ class ChunkWriter:
             for v in rec.values
         ]
         if values:
-            self.conn.execute(record_values.insert(), values)
+            _insert(self.conn, record_values, values)
 
     def _record_row(self, row: RowResult, rec: RecordDraft) -> dict[str, Any]:
         prov = row.provenance
@@ -214,7 +214,7 @@ class ChunkWriter:
         existing = _existing(self.conn, links.c.uid, list(rows))
         new = [r for uid, r in rows.items() if uid not in existing]
         if new:
-            self.conn.execute(links.insert(), new)
+            _insert(self.conn, links, new)
         self.counts.links_added += len(new)
 
     def _write_issues(self, issues: list[tuple[Issue, dict[str, Any] | None]]) -> None:
@@ -237,6 +237,11 @@ class ChunkWriter:
                 for i, raw in issues
             ],
         )
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    names = [c.name for c in table.columns]
+    bulk_insert(conn, table, [tuple(row[n] for n in names) for row in rows])
 
 
 def _ends(end: str | RefKey, found: dict[RefKey, list[str]]) -> list[str]:

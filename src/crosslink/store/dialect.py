@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
@@ -70,3 +71,33 @@ def _emit_begin(conn: Any) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert many rows, given as tuples in the table's column order, as fast as the backend
+    allows: ``executemany`` on SQLite, ``COPY`` on PostgreSQL. Runs in the caller's transaction.
+    """
+    if not rows:
+        return
+    names = [c.name for c in table.columns]
+    driver = conn.connection.driver_connection
+    quoted = ", ".join(f'"{n}"' for n in names)
+    if conn.dialect.name == "sqlite":
+        # Bind processors turn Python values (datetimes) into what SQLAlchemy reads back.
+        processors = [c.type.bind_processor(conn.dialect) for c in table.columns]
+        if any(processors):
+            rows = [
+                tuple(p(v) if p and v is not None else v for p, v in zip(processors, row))
+                for row in rows
+            ]
+        marks = ", ".join("?" for _ in names)
+        cursor = driver.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', rows)
+        finally:
+            cursor.close()
+        return
+    with driver.cursor() as cursor:  # type: ignore[union-attr]
+        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
