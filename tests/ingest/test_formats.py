@@ -237,3 +237,40 @@ def test_followthemoney_stream_with_relationships(
     with store.engine.connect() as conn:
         made = conn.execute(select(links.c.link_type, links.c.start_date, links.c.row_number)).all()
     assert made == [("director_of", "2021-04", 1)]
+
+
+REGIONS = """
+name: test-regions
+format: csv
+entities:
+  address:
+    type: Address
+    properties:
+      street: {column: straat}
+      postcode: {column: postcode, region_column: land}
+      country: {column: land}
+"""
+
+
+def test_a_rows_own_country_reads_its_postcode(
+    store: Store, police_source: Source, tmp_path: Path
+) -> None:
+    path = tmp_path / "addresses.csv"
+    path.write_text(
+        "straat;postcode;land\nKerkstraat 1;3511ap;Nederland\nRue Haute 2;1000;\n"
+        "High Street 3;sw1a1aa;UK\nHauptstr. 4;3511 AP;DE\n",
+        encoding="utf-8",
+    )
+    summary = run_import(store, path, parse_mapping(REGIONS, "t.yaml"))
+    with store.engine.connect() as conn:
+        codes = conn.execute(
+            select(record_values.c.original, record_values.c.cleaned).where(
+                record_values.c.prop == "postcode"
+            )
+        ).all()
+    assert sorted(codes, key=repr) == sorted(
+        [("3511ap", "3511 AP"), ("1000", "1000"), ("sw1a1aa", "SW1A 1AA"), ("3511 AP", None)],
+        key=repr,
+    )
+    # A Dutch postcode in a German row is wrong, and said so.
+    assert [(i.row, i.severity) for i in summary.issues] == [(5, "warning")]

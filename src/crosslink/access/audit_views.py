@@ -72,7 +72,9 @@ def search(
     if query.action:
         q = q.where(audit_log.c.action == query.action)
     if query.target:
-        q = q.where(audit_log.c.target.like(f"%{_escape_like(query.target)}%", escape="\\"))
+        # targets are stored as JSON: look for the term as it is spelled inside a JSON string
+        term = json.dumps(query.target, ensure_ascii=False)[1:-1]
+        q = q.where(audit_log.c.target.like(f"%{_escape_like(term)}%", escape="\\"))
     if query.since:
         q = q.where(audit_log.c.at >= query.since)
     if query.until:

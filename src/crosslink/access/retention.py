@@ -3,7 +3,8 @@
 Erasure deletes the record's values, its links, its case memberships, consents and review row
 — every row of every table that references ``records.uid``, found in the schema itself, so a
 derived table added later is cleaned too as long as it declares its foreign key — and blanks
-the rejected-row text of the same file row. What remains is a tombstone without personal data
+the rejected-row text of the same file row (and of the whole batch once its last record is
+gone). What remains is a tombstone without personal data
 (``erasures``) and an ``erasure`` entry in the audit log.
 """
 
@@ -229,6 +230,14 @@ def _erase_chunk(
             .values(value=None, raw=None, reason="erased")
         )
     conn.execute(delete(records).where(records.c.uid.in_(chunk)))
+    for batch_id in {p.batch_id for p in places}:
+        left = conn.execute(select(records.c.uid).where(records.c.batch_id == batch_id).limit(1))
+        if left.first() is None:  # nothing of the batch remains: neither do its rejected rows
+            conn.execute(
+                update(rejections)
+                .where(rejections.c.batch_id == batch_id)
+                .values(value=None, raw=None, reason="erased")
+            )
     conn.execute(
         erasures.insert(),
         [

@@ -151,7 +151,7 @@ class RowMapper:
         self.ctx = CleanContext(
             region=mapping.region or source.region, date_order=mapping.date_order
         )
-        self._cache: dict[tuple[str, str], tuple[str, str] | str] = {}
+        self._cache: dict[tuple[str, str, str | None], tuple[str, str] | str] = {}
         self._fields = {
             alias: [self._compile(entity, prop, spec) for prop, spec in entity.properties.items()]
             for alias, entity in mapping.entities.items()
@@ -201,10 +201,12 @@ class RowMapper:
         mapped = {k.casefold(): v for k, v in spec.map.items()} if spec.map else None
         return _Field("", spec, "", False, label, mapped).extract(row.values)
 
-    def _clean(self, kind: str, raw: str) -> tuple[str, str] | str:
+    def _clean(self, kind: str, raw: str, ctx: CleanContext | None = None) -> tuple[str, str] | str:
         """(cleaned, fingerprint) of ``raw`` for a value type or ``category:<list>``, or the
         reason it is invalid."""
-        hit = self._cache.get((kind, raw))
+        ctx = ctx or self.ctx
+        key = (kind, raw, ctx.region)
+        hit = self._cache.get(key)
         if hit is not None:
             return hit
         try:
@@ -213,15 +215,25 @@ class RowMapper:
                 hit = (code, code)
             else:
                 vtype = value_types.get(kind)
-                cleaned = vtype.clean(raw, self.ctx)
+                cleaned = vtype.clean(raw, ctx)
                 hit = (cleaned, vtype.fingerprint(cleaned)[:200])
         except InvalidValue as exc:
             hit = exc.reason
         if len(raw) <= _CACHED_LENGTH:  # short values repeat (countries, codes); texts don't
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
-            self._cache[(kind, raw)] = hit
+            self._cache[key] = hit
         return hit
+
+    def _row_context(self, spec: Spec, row: RawRow) -> CleanContext:
+        """The cleaning context with the region named by the row's own country column."""
+        country = _text(row.values.get(spec.region_column or ""))
+        if not country:
+            return self.ctx
+        hit = self._clean("country", country)
+        if isinstance(hit, str):
+            return self.ctx  # an unreadable country: the source's region still applies
+        return CleanContext(region=hit[0], date_order=self.ctx.date_order)
 
     # -- records ---------------------------------------------------------------------------
     def _record(
@@ -241,8 +253,9 @@ class RowMapper:
                 result.issues.append(
                     Issue(row.number, field_.label, None, f"{field_.prop} is required")
                 )
+            ctx = self._row_context(field_.spec, row) if field_.spec.region_column else self.ctx
             for idx, (column, text) in enumerate(texts):
-                hit = self._clean(field_.kind, text)
+                hit = self._clean(field_.kind, text, ctx)
                 if isinstance(hit, str):
                     severity = "error" if field_.strict else "warning"
                     result.issues.append(Issue(row.number, column, text, hit, severity))

@@ -37,6 +37,7 @@ class ValueSpec(_Spec):
     map: dict[str, str] | None = None
     type: str | None = None
     required: bool = False
+    region_column: str | None = None
 
     @model_validator(mode="after")
     def _one_origin(self) -> ValueSpec:
@@ -50,6 +51,12 @@ class ValueSpec(_Spec):
         if self.column is not None:
             return [self.column]
         return list(self.columns or [])
+
+    @property
+    def read_columns(self) -> list[str]:
+        """Every column this spec reads, the country column included."""
+        extra = [self.region_column] if self.region_column else []
+        return [*self.source_columns, *extra]
 
 
 class Condition(_Spec):
@@ -118,7 +125,7 @@ class Mapping(_Spec):
         """Every column the mapping reads."""
         used: set[str] = set()
         for spec in self._value_specs():
-            used.update(spec.source_columns)
+            used.update(spec.read_columns)
         for entity in self.entities.values():
             used.update(entity.key or [])
             if entity.when:

@@ -71,7 +71,8 @@ def write(ctx: PartnerContext, spec: PartnerSpec) -> Written:
     rng = ctx.rng(_CODE)
     wanted = ctx.rows("inspection")
     world = ctx.world
-    companies = [c for n in world.networks for c in n.companies]
+    # The Belgian inspection services inspect workplaces in Belgium only.
+    companies = [c for n in world.networks for c in n.companies if c.country == "BE"]
     written, dossier = 0, 0
     with XlsxWriter(ctx.path(spec.file), "SIRS") as book:
         book.sheet(SHEET)
@@ -82,6 +83,8 @@ def write(ctx: PartnerContext, spec: PartnerSpec) -> Written:
                 company = rng.choice(companies)
             else:
                 company = world.company(rng.randrange(world.n_companies))
+                if company.country != "BE":
+                    continue
             day = dt.date(
                 rng.randint(world.config.start_year, world.config.end_year),
                 rng.randint(1, 12),
