@@ -1,7 +1,8 @@
 """Import throughput: rows per second and peak memory into SQLite and PostgreSQL, beside the
 time DuckDB's read_csv needs merely to read the same file (the floor).
 
-    .venv/bin/python benchmarks/bench_import.py [--rows 1000000 100000] [--backends sqlite postgresql]
+    .venv/bin/python benchmarks/bench_import.py [--rows 100000 1000000]
+        [--backends sqlite postgresql]
 
 Each import runs in a fresh subprocess so its peak RSS is its own.
 """
@@ -47,15 +48,65 @@ links:
 """
 
 HEADER = "persoon_id;achternaam;voornaam;geboortedatum;nationaliteit;rol;telefoon;iban\n"
-SURNAMES = ["Peeters", "Janssens", "Maes", "Popescu", "Ionescu", "Dimitrov", "Nagy", "El Amrani",
-            "Benali", "Hoxha", "Nguyen", "Yilmaz", "De Jong", "Müller", "Kovačević", "Иванов"]
-GIVEN = ["Jan", "Marie", "Ion", "Elena", "Georgi", "Laszlo", "Mohamed", "Fatima", "Arben",
-         "Hoa", "Mehmet", "Anna", "Jürgen", "Séverine", "Мария", "Youssef"]
-NATIONALITIES = ["Belg", "Roemeens", "Bulgaars", "Hongaars", "Marokkaans", "Albanees",
-                 "Vietnamees", "Turks", "Nederlands", "Duits", "Frans", "Oekraïens"]
+SURNAMES = [
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Popescu",
+    "Ionescu",
+    "Dimitrov",
+    "Nagy",
+    "El Amrani",
+    "Benali",
+    "Hoxha",
+    "Nguyen",
+    "Yilmaz",
+    "De Jong",
+    "Müller",
+    "Kovačević",
+    "Иванов",
+]
+GIVEN = [
+    "Jan",
+    "Marie",
+    "Ion",
+    "Elena",
+    "Georgi",
+    "Laszlo",
+    "Mohamed",
+    "Fatima",
+    "Arben",
+    "Hoa",
+    "Mehmet",
+    "Anna",
+    "Jürgen",
+    "Séverine",
+    "Мария",
+    "Youssef",
+]
+NATIONALITIES = [
+    "Belg",
+    "Roemeens",
+    "Bulgaars",
+    "Hongaars",
+    "Marokkaans",
+    "Albanees",
+    "Vietnamees",
+    "Turks",
+    "Nederlands",
+    "Duits",
+    "Frans",
+    "Oekraïens",
+]
 ROLES = ["verdachte", "slachtoffer", "getuige"]
-IBANS = ["BE71 0961 2345 6769", "NL91ABNA0417164300", "DE89 3704 0044 0532 0130 00",
-         "FR14 2004 1010 0505 0001 3M02 606", "GB29 NWBK 6016 1331 9268 19", ""]
+IBANS = [
+    "BE71 0961 2345 6769",
+    "NL91ABNA0417164300",
+    "DE89 3704 0044 0532 0130 00",
+    "FR14 2004 1010 0505 0001 3M02 606",
+    "GB29 NWBK 6016 1331 9268 19",
+    "",
+]
 
 
 def write_file(path: Path, rows: int) -> None:
@@ -65,12 +116,19 @@ def write_file(path: Path, rows: int) -> None:
         for i in range(rows):
             day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(1950, 2005)
             born = rng.choice([f"{day:02d}/{month:02d}/{year}", f"{year}", f"{year}-{month:02d}"])
-            phone = rng.choice([f"0470 {rng.randint(0, 999999):06d}",
-                                f"+32 48{rng.randint(0, 9)} {rng.randint(0, 999999):06d}",
-                                f"+31 6 {rng.randint(10000000, 99999999)}", ""])
-            out.write(f"P{i};{rng.choice(SURNAMES)};{rng.choice(GIVEN)};{born};"
-                      f"{rng.choice(NATIONALITIES)};{rng.choice(ROLES)};{phone};"
-                      f"{rng.choice(IBANS)}\n")
+            phone = rng.choice(
+                [
+                    f"0470 {rng.randint(0, 999999):06d}",
+                    f"+32 48{rng.randint(0, 9)} {rng.randint(0, 999999):06d}",
+                    f"+31 6 {rng.randint(10000000, 99999999)}",
+                    "",
+                ]
+            )
+            out.write(
+                f"P{i};{rng.choice(SURNAMES)};{rng.choice(GIVEN)};{born};"
+                f"{rng.choice(NATIONALITIES)};{rng.choice(ROLES)};{phone};"
+                f"{rng.choice(IBANS)}\n"
+            )
 
 
 def duckdb_floor(path: Path) -> float:
@@ -78,38 +136,63 @@ def duckdb_floor(path: Path) -> float:
 
     started = time.perf_counter()
     con = duckdb.connect()
-    con.execute(f"SELECT count(*) FROM read_csv('{path}', delim=';', header=true, "
-                "all_varchar=true)").fetchall()
+    con.execute(
+        "SELECT count(*) FROM read_csv(?, delim=';', header=true, all_varchar=true)", [str(path)]
+    ).fetchall()
     con.close()
     return time.perf_counter() - started
 
 
 def child(url: str, path: str, mapping_path: str) -> None:
     """Run one import (in a subprocess) and print its figures as JSON."""
-    from crosslink.ingest import ImportRequest, import_file, load_mapping
+    from crosslink.ingest import ImportRequest, auto_workers, import_file, load_mapping
     from crosslink.store import Store
     from crosslink.store.sources import Source, add_source
 
     store = Store.from_url(url)
     store.migrate()
     with store.transaction() as conn:
-        add_source(conn, Source(id="bench", agency="Bench", dataset="Bench",
-                                jurisdiction="BE"))
-    request = ImportRequest(path=Path(path), mapping=load_mapping(mapping_path),
-                            source_id="bench", chunk_size=5000)
+        add_source(conn, Source(id="bench", agency="Bench", dataset="Bench", jurisdiction="BE"))
+    request = ImportRequest(
+        path=Path(path),
+        mapping=load_mapping(mapping_path),
+        source_id="bench",
+        chunk_size=5000,
+        workers=auto_workers(Path(path)),
+    )
     started = time.perf_counter()
     with store.transaction() as conn:
         summary = import_file(conn, request)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": summary.rows_read, "rejected": summary.rows_rejected,
-                      "records": summary.records_added, "links": summary.links_added,
-                      "seconds": seconds, "peak_mib": peak}))
+    own, workers = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    cpu = own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+    peak = own.ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "rows": summary.rows_read,
+                "rejected": summary.rows_rejected,
+                "records": summary.records_added,
+                "links": summary.links_added,
+                "seconds": seconds,
+                "cpu_seconds": cpu,
+                "peak_mib": peak,
+                "workers_peak_mib": workers.ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def run_child(url: str, path: Path, mapping: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, __file__, "--child", url, str(path), str(mapping)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", url, str(path), str(mapping)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -131,8 +214,10 @@ def main() -> None:
         mapping.write_text(MAPPING, encoding="utf-8")
         pg = TemporaryPostgres().start() if "postgresql" in args.backends else None
         try:
-            print(f"{'rows':>9} {'MB':>6} {'backend':<10} {'seconds':>8} {'rows/s':>9} "
-                  f"{'peak MiB':>9} {'duckdb read_csv s':>18}")
+            print(
+                f"{'rows':>9} {'MB':>6} {'backend':<10} {'seconds':>8} {'rows/s':>9} "
+                f"{'cpu s':>7} {'peak MiB':>9} {'worker MiB':>10} {'duckdb read_csv s':>18}"
+            )
             for rows in args.rows:
                 path = work / f"police-{rows}.csv"
                 write_file(path, rows)
@@ -146,9 +231,13 @@ def main() -> None:
                         _create_db(pg.url(), f"bench_{rows}")
                         url = pg.url(f"bench_{rows}")
                     r = run_child(url, path, mapping)
-                    print(f"{rows:>9} {size:>6.0f} {backend:<10} {r['seconds']:>8.1f} "
-                          f"{r['rows'] / r['seconds']:>9,.0f} {r['peak_mib']:>9.0f} "
-                          f"{floor:>18.2f}", flush=True)
+                    print(
+                        f"{rows:>9} {size:>6.0f} {backend:<10} {r['seconds']:>8.1f} "
+                        f"{r['rows'] / r['seconds']:>9,.0f} {r['cpu_seconds']:>7.1f} "
+                        f"{r['peak_mib']:>9.0f} {r['workers_peak_mib']:>10.0f} "
+                        f"{floor:>18.2f}",
+                        flush=True,
+                    )
         finally:
             if pg is not None:
                 pg.stop()

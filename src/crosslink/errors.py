@@ -19,7 +19,10 @@ The tree::
     │   └── CsrfRejected            a form came without the session's CSRF token
     ├── AuthenticationFailed        unknown user, wrong password, expired session or token (401)
     │   └── RateLimited             too many failed logins; has .retry_after seconds (429)
-    └── AuditError                  the audit log cannot be written or read as asked
+    ├── AuditError                  the audit log cannot be written or read as asked
+    └── ResolveError                entity resolution cannot do what was asked
+        └── InvalidJudgement        a judgement that cannot stand (no reason, unknown record,
+                                    records of different entity types) (422)
 
 ``http_status`` is a class attribute so the web layer can turn any of these into an RFC 9457
 problem response in one place. Messages are one plain line for a person to read: no colour
@@ -38,6 +41,7 @@ __all__ = [
     "CrosslinkError",
     "CsrfRejected",
     "IngestError",
+    "InvalidJudgement",
     "InvalidValue",
     "JustificationRequired",
     "MappingError",
@@ -45,6 +49,7 @@ __all__ = [
     "NotFound",
     "RateLimited",
     "ReaderError",
+    "ResolveError",
     "ServiceUnavailable",
     "StoreError",
 ]
@@ -174,3 +179,13 @@ class RateLimited(AuthenticationFailed):
 class AuditError(CrosslinkError):
     http_status = 500
     title = "Audit log error"
+
+
+class ResolveError(CrosslinkError):
+    http_status = 500
+    title = "Entity resolution error"
+
+
+class InvalidJudgement(ResolveError):
+    http_status = 422
+    title = "Invalid judgement"

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, select, update
@@ -87,16 +88,20 @@ def test_database_refuses_update_and_delete(store: Store) -> None:
 
 
 def _set(seq: int, **values: object) -> Callable[[Connection], None]:
-    return lambda conn: (
-        conn.execute(update(audit_log).where(audit_log.c.seq == seq).values(**values)) and None
-    )
+    def change(conn: Connection) -> None:
+        conn.execute(update(audit_log).where(audit_log.c.seq == seq).values(**values))
+
+    return change
 
 
 def _delete(*seqs: int) -> Callable[[Connection], None]:
-    return lambda conn: conn.execute(audit_log.delete().where(audit_log.c.seq.in_(seqs))) and None
+    def change(conn: Connection) -> None:
+        conn.execute(audit_log.delete().where(audit_log.c.seq.in_(seqs)))
+
+    return change
 
 
-def _row(conn: Connection, seq: int) -> dict[str, object]:
+def _row(conn: Connection, seq: int) -> dict[str, Any]:
     return dict(conn.execute(select(audit_log).where(audit_log.c.seq == seq)).mappings().one())
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from crosslink.ingest import ImportRequest, ImportSummary, Mapping, import_file
 from crosslink.store import Store
-from crosslink.store.schema import metadata
+from crosslink.store.schema import all_tables
 
 POLICE_MAPPING = """
 name: test-police
@@ -66,7 +66,7 @@ def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, sorted: two equal snapshots mean an unchanged store."""
     out: dict[str, list[tuple[object, ...]]] = {}
     with store.engine.connect() as conn:
-        for table in metadata.sorted_tables:
+        for table in all_tables().sorted_tables:
             rows = conn.execute(select(table)).all()
             out[table.name] = sorted((tuple(r) for r in rows), key=repr)
     return out

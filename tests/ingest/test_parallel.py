@@ -46,8 +46,8 @@ def test_an_import_with_workers_stores_what_one_process_stores(
     assert (summary.rows_read, summary.rows_rejected) == (1200, len(range(0, 1200, 7)))
     parallel = snapshot(store)
     with store.transaction() as conn:
-        for table in (links, rejections, record_values, records, batches):
-            conn.execute(delete(table))
+        for emptied in (links, rejections, record_values, records, batches):
+            conn.execute(delete(emptied))
     request = ImportRequest(path=path, mapping=police_mapping, source_id="be-police", workers=1)
     with store.transaction() as conn:
         import_file(conn, request)

@@ -7,12 +7,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from crosslink.store import Store
-from crosslink.store.schema import metadata
+from crosslink.store.schema import all_tables
 
 
 def test_migrations_match_the_declared_schema(store: Store) -> None:
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), all_tables())
     assert diff == []
 
 
@@ -21,5 +21,5 @@ def test_migrate_is_idempotent(store: Store) -> None:
     store.migrate()
     with store.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
-    assert {t.name for t in metadata.sorted_tables} <= tables
+    assert {t.name for t in all_tables().sorted_tables} <= tables
     assert "alembic_version" in tables

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,7 +182,7 @@ class VerifyResult:
             self.first_broken, self.problem = seq, problem
 
 
-def rows(conn: Connection) -> Iterator[AuditEntry]:
+def rows(conn: Connection) -> Generator[AuditEntry, None, None]:
     """Every entry in order, streamed (a server-side cursor on PostgreSQL, closed after)."""
     result = conn.execute(
         select(audit_log).order_by(audit_log.c.seq).execution_options(yield_per=2000)

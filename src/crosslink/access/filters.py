@@ -37,7 +37,7 @@ from crosslink.store.dialect import MAX_IN_PARAMS
 from crosslink.store.schema import batches, records
 
 
-def visible_records(subject: Subject, action: str = "view") -> Select[tuple[str]]:
+def visible_records(subject: Subject, action: str = "view") -> Select[str]:
     """``SELECT records.uid`` of every record ``subject`` may ``action``; join it, or IN it."""
     return select(records.c.uid).where(record_filter(subject, action))
 

@@ -8,12 +8,48 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, select
 
 from crosslink.ingest._mapper import Issue, LinkDraft, RecordDraft, RefKey, RowResult
 from crosslink.store.dialect import MAX_IN_PARAMS, bulk_insert
 from crosslink.store.schema import links, record_values, records, rejections
 
+# Column orders of the tuples this writer builds (bulk_insert names them in its INSERT).
+RECORD_COLUMNS = (
+    "uid",
+    "source_id",
+    "batch_id",
+    "schema",
+    "alias",
+    "entity_key",
+    "content_hash",
+    "file_name",
+    "row_number",
+    "handling_code",
+    "handling_conditions",
+    "source_grade",
+    "info_grade",
+    "person_category",
+    "created_at",
+)
+VALUE_COLUMNS = ("record_uid", "prop", "idx", "original", "cleaned", "fingerprint")
+LINK_COLUMNS = (
+    "uid",
+    "source_id",
+    "batch_id",
+    "link_type",
+    "source_uid",
+    "target_uid",
+    "file_name",
+    "row_number",
+    "handling_code",
+    "handling_conditions",
+    "source_grade",
+    "info_grade",
+    "start_date",
+    "end_date",
+    "created_at",
+)
 _PENDING_LIMIT = 200_000
 _KEPT_LATE = 50
 
@@ -82,42 +118,36 @@ class ChunkWriter:
         self.counts.records_added += len(new)
         if not new:
             return
-        _insert(self.conn, records, [self._record_row(row, rec) for row, rec in new])
+        bulk_insert(
+            self.conn, records, RECORD_COLUMNS, [self._record_row(row, rec) for row, rec in new]
+        )
         values = [
-            {
-                "record_uid": rec.uid,
-                "prop": v.prop,
-                "idx": v.idx,
-                "original": v.original,
-                "cleaned": v.cleaned,
-                "fingerprint": v.fingerprint,
-            }
+            (rec.uid, v.prop, v.idx, v.original, v.cleaned, v.fingerprint)
             for _, rec in new
             for v in rec.values
         ]
-        if values:
-            _insert(self.conn, record_values, values)
+        bulk_insert(self.conn, record_values, VALUE_COLUMNS, values)
 
-    def _record_row(self, row: RowResult, rec: RecordDraft) -> dict[str, Any]:
+    def _record_row(self, row: RowResult, rec: RecordDraft) -> tuple[Any, ...]:
         prov = row.provenance
         assert prov is not None  # accepted rows always carry provenance
-        return {
-            "uid": rec.uid,
-            "source_id": self.source_id,
-            "batch_id": self.batch_id,
-            "schema": rec.schema,
-            "alias": rec.alias,
-            "entity_key": rec.entity_key,
-            "content_hash": rec.content_hash,
-            "file_name": self.file_name,
-            "row_number": row.number,
-            "handling_code": prov.handling_code,
-            "handling_conditions": prov.handling_conditions,
-            "source_grade": prov.source_grade,
-            "info_grade": prov.info_grade,
-            "person_category": rec.person_category,
-            "created_at": self._now,
-        }
+        return (
+            rec.uid,
+            self.source_id,
+            self.batch_id,
+            rec.schema,
+            rec.alias,
+            rec.entity_key,
+            rec.content_hash,
+            self.file_name,
+            row.number,
+            prov.handling_code,
+            prov.handling_conditions,
+            prov.source_grade,
+            prov.info_grade,
+            rec.person_category,
+            self._now,
+        )
 
     # -- links -----------------------------------------------------------------------------
     def _write_links(self, rows: list[RowResult]) -> None:
@@ -182,7 +212,7 @@ class ChunkWriter:
         return found
 
     def _insert_links(self, ready: Sequence[tuple[RowResult, LinkDraft, str, str]]) -> None:
-        rows: dict[str, dict[str, Any]] = {}
+        rows: dict[str, tuple[Any, ...]] = {}
         for row, link, source_uid, target_uid in ready:
             uid = (
                 link.uid
@@ -193,28 +223,28 @@ class ChunkWriter:
             assert prov is not None
             rows.setdefault(
                 uid,
-                {
-                    "uid": uid,
-                    "source_id": self.source_id,
-                    "batch_id": self.batch_id,
-                    "link_type": link.link_type,
-                    "source_uid": source_uid,
-                    "target_uid": target_uid,
-                    "file_name": self.file_name,
-                    "row_number": row.number,
-                    "handling_code": prov.handling_code,
-                    "handling_conditions": prov.handling_conditions,
-                    "source_grade": prov.source_grade,
-                    "info_grade": prov.info_grade,
-                    "start_date": link.start_date,
-                    "end_date": link.end_date,
-                    "created_at": self._now,
-                },
+                (
+                    uid,
+                    self.source_id,
+                    self.batch_id,
+                    link.link_type,
+                    source_uid,
+                    target_uid,
+                    self.file_name,
+                    row.number,
+                    prov.handling_code,
+                    prov.handling_conditions,
+                    prov.source_grade,
+                    prov.info_grade,
+                    link.start_date,
+                    link.end_date,
+                    self._now,
+                ),
             )
         existing = _existing(self.conn, links.c.uid, list(rows))
         new = [r for uid, r in rows.items() if uid not in existing]
         if new:
-            _insert(self.conn, links, new)
+            bulk_insert(self.conn, links, LINK_COLUMNS, new)
         self.counts.links_added += len(new)
 
     def _write_issues(self, issues: list[tuple[Issue, dict[str, Any] | None]]) -> None:
@@ -237,11 +267,6 @@ class ChunkWriter:
                 for i, raw in issues
             ],
         )
-
-
-def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    names = [c.name for c in table.columns]
-    bulk_insert(conn, table, [tuple(row[n] for n in names) for row in rows])
 
 
 def _ends(end: str | RefKey, found: dict[RefKey, list[str]]) -> list[str]:

@@ -1,0 +1,151 @@
+"""crosslink resolve, explain, review, judge."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy import Connection
+
+from crosslink.access import Subject, consult_records, load_subject
+from crosslink.cli._context import state
+from crosslink.cli._output import print_table
+from crosslink.errors import AccessDenied, NotFound
+
+AS_USER = typer.Option(None, "--as", envvar="CROSSLINK_AS", help="The Crosslink user acting.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("resolve")(resolve_command)
+    app.command("explain")(explain_command)
+    app.command("review")(review_command)
+    app.command("judge")(judge_command)
+
+
+def _subject(conn: Connection, username: str | None) -> Subject | None:
+    if not username:
+        return None
+    try:
+        return load_subject(conn, username)
+    except NotFound:
+        raise AccessDenied(f"no active user {username!r}") from None
+
+
+def resolve_command(
+    ctx: typer.Context,
+    entity_type: list[str] = typer.Option(
+        None, "--entity-type", "-t", help="Person, Organisation, Address, Vehicle (default: all)."
+    ),
+    threshold: float = typer.Option(0.9, min=0.0, max=1.0, help="Match probability to join."),
+    retrain: bool = typer.Option(False, help="Train anew instead of reusing the last model."),
+) -> None:
+    """Resolve records into entities (stable ids; judgements outrank the model)."""
+    from crosslink.resolve import ENTITY_TYPES, ResolveOptions, resolve
+
+    cli = state(ctx)
+    options = ResolveOptions(
+        entity_types=tuple(entity_type) if entity_type else ENTITY_TYPES,
+        threshold=threshold,
+        retrain=retrain,
+        backend=cli.settings.resolve_backend,
+        started_by="cli",
+    )
+    with cli.store().transaction() as conn:
+        summaries = resolve(conn, options)
+    print_table(
+        ["type", "records", "pairs", "entities", "changes", "training", "seconds"],
+        [
+            [
+                s.entity_type,
+                str(s.records),
+                str(s.pairs),
+                str(s.entities),
+                ", ".join(f"{k} {v}" for k, v in sorted(s.changes.items())) or "none",
+                s.training,
+                f"{s.seconds:.1f}",
+            ]
+            for s in summaries
+        ],
+    )
+
+
+def explain_command(
+    ctx: typer.Context,
+    entity: str = typer.Argument(..., help="Entity id (E…)."),
+    as_user: str = AS_USER,
+    why: str = typer.Option(None, "--why", help="Justification (logged) when acting as a user."),
+) -> None:
+    """Every source record behind an entity, and the evidence that joined each."""
+    from crosslink.resolve import explain
+
+    with state(ctx).store().transaction() as conn:
+        subject = _subject(conn, as_user)
+        found = explain(conn, entity, subject=subject)
+        if subject is not None and found.members:
+            consult_records(conn, subject, [m.uid for m in found.members], justification=why)
+    typer.echo(
+        f"{found.entity_id}  {found.entity_type}  {found.status}  {len(found.members)} records"
+    )
+    for change in found.history:
+        other = f" {change['other_id']}" if change["other_id"] else ""
+        typer.echo(
+            f"  history: run {change['run_id']} {change['entity_id']} {change['change']}{other}"
+        )
+    for member in found.members:
+        summary = "; ".join(f"{k}={', '.join(v)}" for k, v in sorted(member.values.items()))
+        typer.echo(f"- {member.uid}  {member.source_id} {member.file_name}:{member.row_number}")
+        typer.echo(f"    {summary}")
+        for ev in member.joined_by[:3]:
+            if ev.judgement:
+                typer.echo(f"    joined {ev.other_uid}: {ev.judgement}")
+                continue
+            parts = ", ".join(f"{c['comparison']} {c['weight']:+.1f}" for c in ev.comparisons)
+            typer.echo(
+                f"    joined {ev.other_uid}: p={ev.probability:.4f} w={ev.weight:.1f} ({parts})"
+            )
+
+
+def review_command(
+    ctx: typer.Context,
+    limit: int = typer.Option(20, min=1, help="How many pairs."),
+    entity_type: str = typer.Option(None, "--entity-type", "-t", help="Only this type."),
+    as_user: str = AS_USER,
+) -> None:
+    """The uncertain pairs, those whose decision changes most first."""
+    from crosslink.resolve import review_queue
+
+    with state(ctx).store().transaction() as conn:
+        items = review_queue(
+            conn, entity_type=entity_type, limit=limit, subject=_subject(conn, as_user)
+        )
+    print_table(
+        ["kind", "impact", "p", "left", "right", "evidence"],
+        [
+            [
+                i.kind,
+                f"{i.impact:.0f}",
+                f"{i.probability:.3f}",
+                f"{i.left_uid} ({i.left_entity})",
+                f"{i.right_uid} ({i.right_entity})",
+                ", ".join(
+                    f"{c['comparison']} {c['weight']:+.1f}" for c in i.comparisons if c["weight"]
+                ),
+            ]
+            for i in items
+        ],
+    )
+
+
+def judge_command(
+    ctx: typer.Context,
+    a: str = typer.Argument(..., help="Record uid or entity id."),
+    b: str = typer.Argument(..., help="Record uid or entity id."),
+    verdict: str = typer.Argument(..., help="same, different or unsure."),
+    reason: str = typer.Option(..., "--reason", help="Why (kept with the judgement)."),
+    as_user: str = AS_USER,
+) -> None:
+    """Judge two records or entities same / different / unsure; the next resolve obeys."""
+    from crosslink.resolve import judge
+
+    with state(ctx).store().transaction() as conn:
+        subject = _subject(conn, as_user)
+        made = judge(conn, a, b, verdict, reason=reason, actor=subject or "cli")
+    typer.echo(f"judgement {made.id}: {made.left_uid} {made.verdict} {made.right_uid}")

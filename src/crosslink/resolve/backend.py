@@ -1,0 +1,153 @@
+"""Where Splink runs: DuckDB in process by default, Spark (local or a cluster) at scale.
+
+A backend hands Splink its database API, takes Arrow tables in and gives Arrow tables back;
+nothing else in :mod:`crosslink.resolve` knows which engine runs. pyspark is imported only
+when the Spark backend is built: the core installs and imports without it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import duckdb
+import pyarrow as pa
+from splink.internals.database_api import DatabaseAPISubClass
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from crosslink.errors import ConfigurationError, ServiceUnavailable
+
+__all__ = ["Backend", "DuckDBBackend", "SparkBackend", "SparkOptions", "make_backend"]
+
+log = logging.getLogger(__name__)
+
+
+class Backend(Protocol):
+    """The small interface resolution needs from an engine."""
+
+    name: str
+
+    @property
+    def db_api(self) -> DatabaseAPISubClass: ...
+
+    def register(self, table: pa.Table, name: str) -> SplinkDataFrame:
+        """Make ``table`` a Splink input named after ``name`` (made unique per backend)."""
+        ...
+
+    def to_arrow(self, frame: SplinkDataFrame) -> pa.Table:
+        """Bring a Splink result back as Arrow."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class _Names:
+    """Splink refuses a table name twice in one database API: number them."""
+
+    def __init__(self) -> None:
+        self._n = 0
+
+    def next(self, name: str) -> str:
+        self._n += 1
+        return f"{name}_{self._n}"
+
+
+class DuckDBBackend:
+    """Splink on an in-memory DuckDB connection (the default)."""
+
+    name = "duckdb"
+
+    def __init__(self, threads: int | None = None) -> None:
+        from splink import DuckDBAPI
+
+        self._con = duckdb.connect(":memory:")
+        if threads:
+            self._con.execute(f"SET threads = {int(threads)}")
+        self._api = DuckDBAPI(self._con)
+        self._names = _Names()
+
+    @property
+    def db_api(self) -> DatabaseAPISubClass:
+        return self._api
+
+    def register(self, table: pa.Table, name: str) -> SplinkDataFrame:
+        return self._api.register(table, table_name=self._names.next(name))
+
+    def to_arrow(self, frame: SplinkDataFrame) -> pa.Table:
+        return frame.as_pyarrow_table()  # type: ignore[no-untyped-call]
+
+    def close(self) -> None:
+        self._con.close()
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """A local Spark session by default; ``master`` points at a cluster in production."""
+
+    master: str = "local[2]"
+    shuffle_partitions: int = 4
+    driver_memory: str = "2g"
+    checkpoint_dir: str | None = None
+
+
+class SparkBackend:
+    """Splink on Spark through Splink's Spark backend (needs the ``spark`` extra and Java)."""
+
+    name = "spark"
+
+    def __init__(self, options: SparkOptions | None = None) -> None:
+        opts = options or SparkOptions()
+        try:
+            from pyspark.sql import SparkSession
+            from splink import SparkAPI
+        except ImportError as exc:
+            raise ConfigurationError(
+                "the Spark backend needs pyspark: install crosslink[spark]"
+            ) from exc
+        builder: Any = (
+            SparkSession.builder.master(opts.master)
+            .appName("crosslink-resolve")
+            .config("spark.sql.shuffle.partitions", str(opts.shuffle_partitions))
+            .config("spark.default.parallelism", str(opts.shuffle_partitions))
+            .config("spark.driver.memory", opts.driver_memory)
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        )
+        try:
+            self._spark = builder.getOrCreate()
+        except Exception as exc:  # the JVM did not start: no Java, no memory, no port
+            raise ServiceUnavailable(f"cannot start Spark: {exc}") from exc
+        self._spark.sparkContext.setLogLevel("ERROR")
+        if opts.checkpoint_dir:
+            self._spark.sparkContext.setCheckpointDir(opts.checkpoint_dir)
+        self._api = SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=self._spark,
+            num_partitions_on_repartition=opts.shuffle_partitions,
+            break_lineage_method="persist",
+        )
+        self._names = _Names()
+
+    @property
+    def db_api(self) -> DatabaseAPISubClass:
+        return self._api
+
+    def register(self, table: pa.Table, name: str) -> SplinkDataFrame:
+        frame = self._spark.createDataFrame(table)
+        return self._api.register(frame, table_name=self._names.next(name))
+
+    def to_arrow(self, frame: SplinkDataFrame) -> pa.Table:
+        result: pa.Table = frame.as_spark_dataframe().toArrow()
+        return result
+
+    def close(self) -> None:
+        self._spark.catalog.clearCache()
+
+
+def make_backend(name: str, *, spark: SparkOptions | None = None) -> Backend:
+    """The backend ``Settings.resolve_backend`` names."""
+    if name == "duckdb":
+        return DuckDBBackend()
+    if name == "spark":
+        return SparkBackend(spark)
+    raise ConfigurationError(f"unknown resolve backend {name!r}: use duckdb or spark")

@@ -1,0 +1,144 @@
+"""From scored pairs to clusters: Splink's connected components, then human constraints.
+
+Analysts' judgements outrank the model: a *same* pair is an edge whatever the score; a
+*different* pair is never an edge, and, because two records can still meet through others,
+every cluster holding a *different* pair is rebuilt by adding its edges strongest first and
+refusing any edge that would put the two on one side (a wrong merge is split where the
+evidence is weakest).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+from crosslink.resolve.backend import Backend
+
+__all__ = ["Constraints", "Edge", "cluster", "pair_key"]
+
+log = logging.getLogger(__name__)
+
+Pair = tuple[str, str]
+
+
+def pair_key(a: str, b: str) -> Pair:
+    """Pairs are stored once, smaller uid first."""
+    return (a, b) if a <= b else (b, a)
+
+
+@dataclass(frozen=True)
+class Edge:
+    left: str
+    right: str
+    probability: float
+
+
+@dataclass
+class Constraints:
+    """Pairs the clustering must join (``same``) or keep apart (``different``)."""
+
+    same: set[Pair] = field(default_factory=set)
+    different: set[Pair] = field(default_factory=set)
+
+
+def cluster(
+    backend: Backend,
+    nodes: Iterable[str],
+    edges: list[Edge],
+    threshold: float,
+    constraints: Constraints | None = None,
+) -> dict[str, str]:
+    """Record uid -> cluster key (the smallest uid of its cluster), for every node."""
+    rules = constraints or Constraints()
+    node_list = sorted(set(nodes))
+    kept = [e for e in edges if pair_key(e.left, e.right) not in rules.different]
+    forced = [Edge(a, b, 1.0) for a, b in sorted(rules.same) if a != b]
+    linked = [e for e in kept if e.probability >= threshold] + forced
+    components = _components(backend, node_list, linked)
+    if rules.different:
+        components = _split_conflicts(components, linked, rules)
+    return components
+
+
+def _components(backend: Backend, nodes: list[str], edges: list[Edge]) -> dict[str, str]:
+    if not edges:
+        return {n: n for n in nodes}
+    node_table = backend.register(pa.table({"unique_id": pa.array(nodes, pa.string())}), "_nodes")
+    edge_table = backend.register(
+        pa.table(
+            {
+                "unique_id_l": pa.array([e.left for e in edges], pa.string()),
+                "unique_id_r": pa.array([e.right for e in edges], pa.string()),
+                "match_probability": pa.array([e.probability for e in edges], pa.float64()),
+            }
+        ),
+        "_edges",
+    )
+    result = cluster_pairwise_predictions_at_threshold(
+        node_table, edge_table, backend.db_api, "unique_id"
+    )
+    table = backend.to_arrow(result)
+    members: dict[str, list[str]] = defaultdict(list)
+    for uid, cid in zip(
+        table["unique_id"].to_pylist(), table["cluster_id"].to_pylist(), strict=True
+    ):
+        members[str(cid)].append(uid)
+    for frame in (result, edge_table, node_table):
+        frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    out: dict[str, str] = {}
+    for group in members.values():
+        key = min(group)
+        out.update(dict.fromkeys(group, key))
+    return out
+
+
+def _split_conflicts(
+    components: dict[str, str], edges: list[Edge], rules: Constraints
+) -> dict[str, str]:
+    """Rebuild each cluster that holds a *different* pair, strongest edges first."""
+    broken = {components[a] for a, b in rules.different if a in components and b in components}
+    broken = {key for key in broken if _conflicted(key, components, rules)}
+    if not broken:
+        return components
+    out = dict(components)
+    members: dict[str, list[str]] = defaultdict(list)
+    for uid, key in components.items():
+        if key in broken:
+            members[key].append(uid)
+    inside = [e for e in edges if components.get(e.left) in broken]
+    inside.sort(key=lambda e: (-e.probability, e.left, e.right))
+    parent = {uid: uid for group in members.values() for uid in group}
+    apart: dict[str, set[str]] = defaultdict(set)
+    for a, b in rules.different:
+        if a in parent and b in parent:
+            apart[a].add(b)
+            apart[b].add(a)
+    groups = {uid: {uid} for uid in parent}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for edge in inside:
+        ra, rb = find(edge.left), find(edge.right)
+        if ra == rb or any(apart[m] & groups[rb] for m in groups[ra]):
+            continue
+        parent[rb] = ra
+        groups[ra] |= groups.pop(rb)
+    for root, group in groups.items():
+        if find(root) == root:
+            key = min(group)
+            out.update(dict.fromkeys(group, key))
+    log.info("rebuilt %d clusters holding pairs judged different", len(broken))
+    return out
+
+
+def _conflicted(key: str, components: dict[str, str], rules: Constraints) -> bool:
+    return any(components.get(a) == key and components.get(b) == key for a, b in rules.different)

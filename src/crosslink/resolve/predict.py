@@ -1,0 +1,105 @@
+"""Building the Splink linker for one entity type, and scoring its pairs.
+
+A run reuses the model of the type's latest run unless asked to retrain (or none exists), so
+a re-run over the same records gives the same scores, and with them the same entities.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+from splink import Linker
+
+from crosslink.resolve.backend import Backend
+from crosslink.resolve.cluster import Edge, pair_key
+from crosslink.resolve.settings import ModelSpec, settings_creator
+from crosslink.resolve.train import TrainOptions, train
+
+__all__ = ["Scored", "build_linker", "score"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Scored:
+    """Pairs above the floor, each with its per-comparison evidence."""
+
+    edges: list[Edge]
+    detail: dict[tuple[str, str], list[dict[str, Any]]]
+    weights: dict[tuple[str, str], float]
+    model: dict[str, Any]
+    training: str
+
+
+def build_linker(
+    backend: Backend,
+    table: pa.Table,
+    spec: ModelSpec,
+    *,
+    stored_model: dict[str, Any] | None,
+    options: TrainOptions,
+    labels: pa.Table | None,
+) -> tuple[Linker, str]:
+    """A trained linker over ``table``: the stored model if given, else trained now."""
+    frame = backend.register(table, f"__crosslink_{spec.entity_type.lower()}")
+    if stored_model is not None:
+        model = dict(stored_model)
+        model.pop("linker_uid", None)
+        linker = Linker(frame, model, log_level=None)
+        how = "reused"
+    else:
+        linker = Linker(frame, settings_creator(spec), log_level=None)
+        how = train(linker, spec, table.num_rows, backend, options, labels)
+    # Training switches these off on the shared settings; explanations need the levels.
+    linker._settings_obj._retain_matching_columns = True
+    linker._settings_obj._retain_intermediate_calculation_columns = True
+    return linker, how
+
+
+def _levels(linker: Linker) -> dict[str, dict[int, str]]:
+    return {
+        c.output_column_name: {
+            level.comparison_vector_value: level.label_for_charts for level in c.comparison_levels
+        }
+        for c in linker._settings_obj.comparisons
+    }
+
+
+def score(backend: Backend, linker: Linker, floor: float, training: str) -> Scored:
+    """Predict every blocked pair with probability >= ``floor``."""
+    frame = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+    table = backend.to_arrow(frame)
+    frame.drop_table_from_database_and_remove_from_cache()
+    levels = _levels(linker)
+    names = list(levels)
+    columns = {n: table[f"mw_{n}"].to_pylist() for n in names}
+    gammas = {n: table[f"gamma_{n}"].to_pylist() for n in names}
+    tf = {
+        n: table[f"mw_tf_adj_{n}"].to_pylist()
+        for n in names
+        if f"mw_tf_adj_{n}" in table.column_names
+    }
+    lefts, rights = table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist()
+    probs, weights = table["match_probability"].to_pylist(), table["match_weight"].to_pylist()
+    edges: list[Edge] = []
+    detail: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    weight_of: dict[tuple[str, str], float] = {}
+    for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
+        key = pair_key(left, right)
+        edges.append(Edge(key[0], key[1], float(probs[i])))
+        weight_of[key] = float(weights[i])
+        detail[key] = [
+            {
+                "comparison": n,
+                "level": levels[n].get(gammas[n][i], str(gammas[n][i])),
+                "weight": round(float(columns[n][i]) + float(tf[n][i] if n in tf else 0.0), 3),
+            }
+            for n in names
+        ]
+    model = json.loads(json.dumps(linker.misc.save_model_to_json()))
+    log.info("scored %d pairs above %.3f", len(edges), floor)
+    return Scored(edges, detail, weight_of, model, training)

@@ -1,0 +1,334 @@
+"""The Splink model of each entity type: comparisons, blocking rules, training blocks, priors.
+
+Every level carries prior m and u probabilities (domain judgement written down), so a model
+can score without training; training (:mod:`crosslink.resolve.train`) refines them on the data.
+Comparisons read the derived columns of :mod:`crosslink.resolve.extract`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.blocking_rule_creator_utils import to_blocking_rule_creator
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+from crosslink.errors import ModelError
+
+__all__ = ["ModelSpec", "model_for", "settings_creator"]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What Splink needs for one entity type, and how to train it."""
+
+    entity_type: str
+    comparisons: list[ComparisonCreator]
+    blocking_rules: list[BlockingRuleCreator]
+    training_blocks: list[BlockingRuleCreator] = field(default_factory=list)
+    deterministic_rules: list[str] = field(default_factory=list)
+    prior: float = 1e-4
+    """Prior probability that two random records match (before training)."""
+
+
+def _lvl(
+    level: ComparisonLevelCreator, m: float, u: float, tf: str | None = None, fix_m: bool = False
+) -> object:
+    level.configure(m_probability=m, u_probability=u, fix_m_probability=fix_m)
+    if tf is not None:
+        level.configure(tf_adjustment_column=tf, tf_adjustment_weight=1.0)
+    return level
+
+
+def _null(col: str) -> ComparisonLevelCreator:
+    return cll.NullLevel(col)
+
+
+def _else(m: float, u: float) -> object:
+    return _lvl(cll.ElseLevel(), m, u)
+
+
+def _custom(sql: str, label: str, m: float, u: float) -> object:
+    return _lvl(cll.CustomLevel(sql, label_for_charts=label), m, u)
+
+
+def _comparison(name: str, levels: list[object]) -> ComparisonCreator:
+    return cl.CustomComparison(comparison_levels=levels, output_column_name=name)  # type: ignore[arg-type]
+
+
+def _shared(name: str, col: str, m: float, u: float) -> ComparisonCreator:
+    """Exact keys after cleaning (phones, documents …): sharing one is strong evidence.
+
+    Their m probabilities stay fixed: they are rare in the blocks EM sees, and EM drives
+    rare levels to underflow."""
+    return _comparison(
+        name,
+        [
+            _null(col),
+            _lvl(cll.ArrayIntersectLevel(col, 1), m, u, fix_m=True),
+            _lvl(cll.ElseLevel(), 1 - m, 1 - u, fix_m=True),
+        ],
+    )
+
+
+def _name_part(
+    own: str, other: str, first: str | None, phon: str, skel: str | None
+) -> list[object]:
+    """Levels for a given or family name: exact (term-frequency adjusted), swapped with the
+    other part, transliteration-tolerant (phonetic code or consonant skeleton), Jaro-Winkler."""
+    levels: list[object] = [
+        _null(own),
+        _lvl(cll.ExactMatchLevel(own), 0.80, 0.002, tf=own),
+        _lvl(cll.ColumnsReversedLevel(own, other), 0.04, 0.0002),
+    ]
+    if first is not None:
+        levels.append(_lvl(cll.ExactMatchLevel(first), 0.04, 0.002))
+    phonetic: ComparisonLevelCreator = cll.ExactMatchLevel(phon)
+    if skel is not None:
+        phonetic = cll.Or(phonetic, cll.ExactMatchLevel(skel))
+    levels += [
+        _lvl(phonetic.configure(label_for_charts="phonetic or consonant skeleton"), 0.06, 0.004),
+        _lvl(cll.JaroWinklerLevel(own, 0.92), 0.04, 0.004),
+        _lvl(cll.JaroWinklerLevel(own, 0.80), 0.03, 0.03),
+        _else(0.03, 0.96),
+    ]
+    return levels
+
+
+_PARTIAL = (
+    "birth_year_l = birth_year_r AND (birth_month_l IS NULL OR birth_month_r IS NULL OR "
+    "(birth_month_l = birth_month_r AND (birth_day_l IS NULL OR birth_day_r IS NULL)))"
+)
+_SWAPPED = (
+    "birth_year_l = birth_year_r AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r"
+)
+_NEXT_YEAR = (
+    "abs(birth_year_l - birth_year_r) = 1 AND birth_month_l = birth_month_r "
+    "AND birth_day_l = birth_day_r"
+)
+
+
+def _birth_date() -> ComparisonCreator:
+    return _comparison(
+        "birth_date",
+        [
+            _null("birth_year"),
+            _lvl(cll.ExactMatchLevel("dob"), 0.82, 0.0001),
+            _custom(_PARTIAL, "one date is a partial of the other", 0.08, 0.01),
+            _custom(_SWAPPED, "day and month swapped", 0.03, 0.00005),
+            _custom(
+                "birth_year_l = birth_year_r AND birth_month_l = birth_month_r",
+                "same year and month",
+                0.03,
+                0.001,
+            ),
+            _custom(_NEXT_YEAR, "year off by one", 0.02, 0.0002),
+            _custom("birth_year_l = birth_year_r", "same year", 0.01, 0.012),
+            _else(0.01, 0.977),
+        ],
+    )
+
+
+def _exact(name: str, col: str, m: float, u: float, tf: bool = False) -> ComparisonCreator:
+    return _comparison(
+        name,
+        [
+            _null(col),
+            _lvl(cll.ExactMatchLevel(col), m, u, tf=col if tf else None),
+            _else(1 - m, 1 - u),
+        ],
+    )
+
+
+def _address_of_party() -> ComparisonCreator:
+    return _comparison(
+        "address",
+        [
+            _null("postcodes"),
+            _lvl(cll.ArrayIntersectLevel("address_keys", 1), 0.5, 0.0005),
+            _lvl(cll.ArrayIntersectLevel("postcodes", 1), 0.2, 0.02),
+            _else(0.3, 0.9795),
+        ],
+    )
+
+
+def person_model() -> ModelSpec:
+    comparisons = [
+        _comparison(
+            "given_name", _name_part("given", "family", "given_first", "given_phon", "given_skel")
+        ),
+        _comparison(
+            "family_name", _name_part("family", "given", None, "family_phon", "family_skel")
+        ),
+        _birth_date(),
+        _exact("nationality", "nationality", 0.95, 0.1),
+        _shared("documents", "documents", 0.6, 0.00001),
+        _shared("phones", "phones", 0.5, 0.0001),
+        _shared("emails_accounts", "emails", 0.5, 0.00001),
+        _shared("bank_accounts", "accounts", 0.5, 0.00001),
+        _address_of_party(),
+    ]
+    blocking = [
+        block_on("family_phon", "given_phon"),
+        block_on("family_skel", "birth_year"),
+        block_on("given_phon", "dob"),
+        block_on("given_skel", "birth_year"),
+        "l.given_phon = r.family_phon AND l.family_phon = r.given_phon",
+        block_on("dob", "nationality"),
+        block_on("documents", arrays_to_explode=["documents"]),
+        block_on("phones", arrays_to_explode=["phones"]),
+        block_on("accounts", arrays_to_explode=["accounts"]),
+        block_on("emails", arrays_to_explode=["emails"]),
+    ]
+    return ModelSpec(
+        entity_type="Person",
+        comparisons=comparisons,
+        blocking_rules=[_rule(b) for b in blocking],
+        training_blocks=[block_on("dob"), block_on("family_phon", "given_phon")],
+        deterministic_rules=[
+            "l.family = r.family AND l.given = r.given AND l.dob = r.dob",
+        ],
+    )
+
+
+def organisation_model() -> ModelSpec:
+    name = _comparison(
+        "name",
+        [
+            _null("name_fp"),
+            _lvl(cll.ExactMatchLevel("name_fp"), 0.8, 0.001, tf="name_fp"),
+            _lvl(cll.ExactMatchLevel("name_phon"), 0.08, 0.001),
+            _lvl(cll.JaroWinklerLevel("name_latin", 0.92), 0.06, 0.004),
+            _lvl(cll.JaroWinklerLevel("name_latin", 0.8), 0.03, 0.03),
+            _else(0.03, 0.964),
+        ],
+    )
+    comparisons = [
+        name,
+        _shared("registrations", "registrations", 0.7, 0.00001),
+        _exact("jurisdiction", "jurisdiction", 0.95, 0.3),
+        _shared("phones", "phones", 0.5, 0.0001),
+        _shared("emails_accounts", "emails", 0.5, 0.00001),
+        _shared("bank_accounts", "accounts", 0.5, 0.00001),
+        _address_of_party(),
+    ]
+    blocking = [
+        block_on("name_phon"),
+        block_on("registrations", arrays_to_explode=["registrations"]),
+        block_on("accounts", arrays_to_explode=["accounts"]),
+        block_on("phones", arrays_to_explode=["phones"]),
+    ]
+    return ModelSpec(
+        "Organisation",
+        comparisons,
+        [_rule(b) for b in blocking],
+        training_blocks=[block_on("name_phon")],
+        prior=1e-3,
+    )
+
+
+def address_model() -> ModelSpec:
+    street = _comparison(
+        "street",
+        [
+            _null("street"),
+            _lvl(cll.ExactMatchLevel("street"), 0.85, 0.002, tf="street"),
+            _lvl(cll.ExactMatchLevel("street_phon"), 0.08, 0.002),
+            _lvl(cll.JaroWinklerLevel("street", 0.9), 0.04, 0.01),
+            _else(0.03, 0.986),
+        ],
+    )
+    city = _comparison(
+        "city",
+        [
+            _null("city"),
+            _lvl(cll.ExactMatchLevel("city"), 0.85, 0.05),
+            _lvl(cll.JaroWinklerLevel("city", 0.9), 0.1, 0.01),
+            _else(0.05, 0.94),
+        ],
+    )
+    comparisons = [
+        street,
+        _exact("house", "house", 0.95, 0.01),
+        _exact("postcode", "postcode", 0.9, 0.005),
+        city,
+        _exact("country", "country", 0.98, 0.3),
+    ]
+    blocking = [
+        block_on("postcode", "house"),
+        block_on("street_phon", "house"),
+        block_on("postcode", "street"),
+    ]
+    return ModelSpec(
+        "Address",
+        comparisons,
+        [_rule(b) for b in blocking],
+        training_blocks=[block_on("postcode")],
+        prior=1e-3,
+    )
+
+
+def vehicle_model() -> ModelSpec:
+    registration = _comparison(
+        "registration",
+        [
+            _null("registration"),
+            _lvl(cll.ExactMatchLevel("registration"), 0.9, 0.00001),
+            _lvl(cll.JaroWinklerLevel("registration", 0.9), 0.05, 0.001),
+            _else(0.05, 0.99899),
+        ],
+    )
+    comparisons = [
+        registration,
+        _exact("vin", "vin", 0.95, 0.000001),
+        _exact("make", "make", 0.95, 0.1),
+        _exact("model", "model", 0.9, 0.02),
+        _exact("colour", "colour", 0.8, 0.1),
+        _exact("country", "country", 0.95, 0.3),
+    ]
+    blocking = [block_on("registration"), block_on("vin"), block_on("make", "model")]
+    return ModelSpec("Vehicle", comparisons, [_rule(b) for b in blocking], prior=1e-3)
+
+
+def _rule(rule: object) -> BlockingRuleCreator:
+    """A blocking rule from ``block_on`` or from plain SQL over ``l`` and ``r``."""
+    if isinstance(rule, str):
+        return to_blocking_rule_creator({"blocking_rule": rule})
+    if not isinstance(rule, BlockingRuleCreator):
+        raise ModelError(f"not a blocking rule: {rule!r}")
+    return rule
+
+
+_MODELS = {
+    "Person": person_model,
+    "Organisation": organisation_model,
+    "Address": address_model,
+    "Vehicle": vehicle_model,
+}
+
+
+def model_for(entity_type: str) -> ModelSpec:
+    """The model of ``entity_type`` (a fresh copy: training changes its parameters)."""
+    try:
+        return _MODELS[entity_type]()
+    except KeyError:
+        raise ModelError(
+            f"no resolution model for {entity_type!r}; known: {', '.join(_MODELS)}"
+        ) from None
+
+
+def settings_creator(spec: ModelSpec) -> SettingsCreator:
+    """Splink settings for deduplicating all sources of ``spec.entity_type`` together."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=list(spec.comparisons),
+        blocking_rules_to_generate_predictions=list(spec.blocking_rules),
+        probability_two_random_records_match=spec.prior,
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=False,
+        additional_columns_to_retain=["source_id"],
+    )

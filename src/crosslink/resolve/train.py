@@ -1,0 +1,74 @@
+"""Training a Splink model: prior from deterministic rules, u by random sampling, m by EM,
+and m from analysts' judgements when there are enough of them.
+
+Small inputs keep the priors of :mod:`crosslink.resolve.settings`: EM on a few hundred
+records learns noise, not evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pyarrow as pa
+from splink import Linker
+
+from crosslink.resolve.backend import Backend
+from crosslink.resolve.settings import ModelSpec
+
+__all__ = ["TrainOptions", "train"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """How much to train. ``min_records`` below which the priors are kept as they are."""
+
+    min_records: int = 1000
+    u_max_pairs: float = 2e6
+    seed: int = 7
+    deterministic_recall: float = 0.6
+    min_labels: int = 30
+    """Same-judgements needed before they are used to estimate m probabilities."""
+
+
+def train(
+    linker: Linker,
+    spec: ModelSpec,
+    records: int,
+    backend: Backend,
+    options: TrainOptions,
+    labels: pa.Table | None = None,
+) -> str:
+    """Train ``linker`` in place; returns a short description of what was done."""
+    if records < options.min_records:
+        log.info("%s: %d records, keeping the priors", spec.entity_type, records)
+        return "priors"
+    done = []
+    if spec.deterministic_rules:
+        linker.training.estimate_probability_two_random_records_match(
+            list(spec.deterministic_rules), recall=options.deterministic_recall
+        )
+        done.append("prior")
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=options.u_max_pairs, seed=options.seed
+    )
+    done.append("u")
+    sessions = 0
+    for block in spec.training_blocks:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block, estimate_without_term_frequencies=True
+            )
+            sessions += 1
+        except ValueError as exc:  # a level EM cannot estimate on this data: keep its prior
+            log.warning("%s: EM session skipped: %s", spec.entity_type, exc)
+    if sessions:
+        done.append(f"em({sessions})")
+    if labels is not None and labels.num_rows >= options.min_labels:
+        frame = backend.register(labels, f"__crosslink_labels_{spec.entity_type.lower()}")
+        linker.training.estimate_m_from_pairwise_labels(frame)  # type: ignore[no-untyped-call]
+        done.append(f"labels({labels.num_rows})")
+    log.info("%s trained: %s", spec.entity_type, ", ".join(done))
+    return "+".join(done)

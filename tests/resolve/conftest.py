@@ -1,0 +1,126 @@
+"""A small demo world, loaded (but for one held-back file) and resolved once per store
+backend; tests that change things do so in a transaction they roll back."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, create_engine, select, text
+
+from crosslink.demo import WorldConfig, generate_world
+from crosslink.demo._api import read_manifest, register_sources
+from crosslink.demo.partners import PARTNER_DIR
+from crosslink.ingest import ImportRequest, import_file, load_mapping
+from crosslink.resolve import ResolveOptions, resolve
+from crosslink.store import Store
+from crosslink.store.pgserver import TemporaryPostgres
+from crosslink.store.schema import records
+from tests.conftest import _TEMPLATE_DB, _sqlite_store
+
+SEED = 11
+SCALE = 2000
+HELD_BACK = "nl_police_export.ftm.jsonl"
+
+
+@dataclass
+class World:
+    out: Path
+
+    def truth(self) -> dict[tuple[str, int, str, str], str]:
+        with (self.out / "truth" / "records.csv").open(encoding="utf-8", newline="") as handle:
+            return {
+                (r["file"], int(r["row"]), r["alias"], r["entity_type"]): r["true_id"]
+                for r in csv.DictReader(handle)
+            }
+
+
+@dataclass
+class Resolved:
+    store: Store
+    world: World
+
+    def true_ids(self, conn: Connection, entity_type: str = "Person") -> dict[str, str]:
+        truth = self.world.truth()
+        rows = conn.execute(
+            select(
+                records.c.uid, records.c.file_name, records.c.row_number, records.c.alias
+            ).where(records.c.schema == entity_type)
+        )
+        out = {}
+        for uid, file, row, alias in rows:
+            found = truth.get((file, row, alias, entity_type))
+            if found:
+                out[uid] = found
+        return out
+
+
+def import_files(conn: Connection, out: Path, only: set[str] | None, skip: set[str]) -> None:
+    register_sources(conn)
+    for entry in read_manifest(out).files:
+        if entry.file in skip or (only is not None and entry.file not in only):
+            continue
+        request = ImportRequest(
+            path=out / PARTNER_DIR / entry.file,
+            mapping=load_mapping(entry.mapping),
+            source_id=entry.source,
+            imported_by="test",
+        )
+        import_file(conn, request)
+
+
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    out = tmp_path_factory.mktemp("resolve-world")
+    generate_world(WorldConfig(seed=SEED, scale=SCALE), out)
+    return World(out)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def resolved(
+    request: pytest.FixtureRequest,
+    small_world: World,
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Resolved]:
+    """The world (without ``HELD_BACK``) in a store, resolved once."""
+    cleanup = None
+    if request.param == "sqlite":
+        store = _sqlite_store(sqlite_template, tmp_path_factory.mktemp("resolve-store"))
+    else:
+        server: TemporaryPostgres = request.getfixturevalue("pg_server")
+        name = f"r_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE_DB}"))
+        store = Store.from_url(server.url(name))
+
+        def cleanup() -> None:
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+            admin.dispose()
+
+    with store.transaction() as conn:
+        import_files(conn, small_world.out, None, {HELD_BACK})
+        resolve(conn, ResolveOptions())
+    try:
+        yield Resolved(store, small_world)
+    finally:
+        store.dispose()
+        if cleanup is not None:
+            cleanup()
+
+
+@pytest.fixture
+def conn(resolved: Resolved) -> Iterator[Connection]:
+    """A connection in a transaction that is rolled back after the test."""
+    with resolved.store.engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            yield connection
+        finally:
+            transaction.rollback()
