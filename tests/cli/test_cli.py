@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -117,19 +118,161 @@ def test_mistakes_get_one_line_and_a_non_zero_exit(cli: Invoke, tmp_path: Path) 
         assert len(err.strip().splitlines()) == 1, err
 
 
-def test_export_neutralises_formulas(cli: Invoke, tmp_path: Path) -> None:
-    mapping = tmp_path / "police.yaml"
-    mapping.write_text(POLICE_MAPPING, encoding="utf-8")
+INTAKE_MAPPING = """
+name: test-intake
+format: csv
+entities:
+  victim:
+    type: Person
+    key: [dossier]
+    category: {value: victim}
+    properties:
+      last_name: {column: naam, required: true}
+      first_name: {column: voornaam}
+"""
+
+
+def _people(cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    steps = [
+        (
+            "agency",
+            "add",
+            "fedpol",
+            "--name",
+            "Federal Police",
+            "--kind",
+            "police",
+            "--jurisdiction",
+            "BE",
+        ),
+        (
+            "agency",
+            "add",
+            "payoke",
+            "--name",
+            "Payoke",
+            "--kind",
+            "reception_centre",
+            "--jurisdiction",
+            "BE",
+        ),
+        (
+            "user",
+            "add",
+            "admin",
+            "--agency",
+            "fedpol",
+            "--role",
+            "administrator",
+            "--password-stdin",
+        ),
+        (
+            "user",
+            "add",
+            "ana",
+            "--agency",
+            "fedpol",
+            "--role",
+            "analyst",
+            "--password-stdin",
+            "--as",
+            "admin",
+        ),
+        (
+            "user",
+            "add",
+            "cw",
+            "--agency",
+            "payoke",
+            "--role",
+            "caseworker",
+            "--password-stdin",
+            "--as",
+            "admin",
+        ),
+        (
+            "source",
+            "add",
+            "payoke-intake",
+            "--agency",
+            "Payoke",
+            "--dataset",
+            "Intakes",
+            "--jurisdiction",
+            "BE",
+            "--handling",
+            "H1",
+        ),
+        ("agency", "assign-source", "payoke-intake", "payoke", "--as", "admin"),
+        ("agency", "assign-source", "be-police", "fedpol", "--as", "admin"),
+    ]
+    for step in steps:
+        monkeypatch.setattr("sys.stdin", io.StringIO("a-long-enough-passw0rd\n"))
+        code, _, err = cli(*step)
+        assert code == 0, (step, err)
+
+
+def _export(cli: Invoke, tmp_path: Path, user: str) -> list[dict[str, str]]:
+    out_file = tmp_path / f"{user}.csv"
+    code, _, err = cli(
+        "export", "--out", str(out_file), "--justification", "case 12/2026", "--as", user
+    )
+    assert code == 0, err
+    with out_file.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_exports_follow_the_policy_and_disarm_formulas(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _people(cli, monkeypatch)
+    police = tmp_path / "police.yaml"
+    police.write_text(POLICE_MAPPING, encoding="utf-8")
     row = 'P1;"=HYPERLINK(""http://evil.test"")";Ion;1990;RO;verdachte;;;'
     path = write_csv(tmp_path / "f.csv", [HEADER, row])
-    assert cli("import", str(path), "-m", str(mapping), "-s", "be-police")[0] == 0
-    out_file = tmp_path / "values.csv"
-    code, _, err = cli("export", "--out", str(out_file))
-    assert code == 0
-    with out_file.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    names = [r["original"] for r in rows if r["prop"] == "last_name"]
-    assert names == ['\'=HYPERLINK("http://evil.test")']
+    assert cli("import", str(path), "-m", str(police), "-s", "be-police")[0] == 0
+    intake = tmp_path / "intake.yaml"
+    intake.write_text(INTAKE_MAPPING, encoding="utf-8")
+    victims = tmp_path / "intake.csv"
+    victims.write_text("dossier;naam;voornaam\nD1;Rusu;Elena\n", encoding="utf-8")
+    assert cli("import", str(victims), "-m", str(intake), "-s", "payoke-intake")[0] == 0
+
+    # The analyst sees the police record, formula disarmed, but not the centre's victim.
+    rows = _export(cli, tmp_path, "ana")
+    assert {r["original"] for r in rows if r["prop"] == "last_name"} == {
+        '\'=HYPERLINK("http://evil.test")'
+    }
+    # The caseworker sees the centre's victim only.
+    rows = _export(cli, tmp_path, "cw")
+    assert {r["original"] for r in rows if r["prop"] == "last_name"} == {"Rusu"}
+    uid = rows[0]["record_uid"]
+    # With the victim's recorded consent, the intake reaches the police.
+    code, out, err = cli(
+        "consent",
+        "record",
+        uid,
+        "--recipient-kind",
+        "police",
+        "--reference",
+        "form 7",
+        "--as",
+        "cw",
+    )
+    assert code == 0, err
+    rows = _export(cli, tmp_path, "ana")
+    assert {r["original"] for r in rows if r["prop"] == "last_name"} >= {"Rusu"}
+    # Every export is in the audit log, with its justification.
+    code, out, _ = cli("audit", "search", "--action", "disclosure", "--as", "admin")
+    assert out.count("case 12/2026") == 3
+    code, out, _ = cli("audit", "verify")
+    assert code == 0 and "intact" in out
+
+
+def test_an_export_needs_a_user_and_a_justification(cli: Invoke) -> None:
+    code, _, err = cli("export", "--justification", "x")
+    assert code == 1 and "say who acts" in err
+    code, _, err = cli("export", "--as", "nobody", "--justification", "x")
+    assert code == 1 and "no active user 'nobody'" in err
 
 
 def test_model_and_mappings_are_shown(cli: Invoke) -> None:

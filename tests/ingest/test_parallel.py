@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import delete
 
 from crosslink.ingest import ImportRequest, Mapping, import_file
-from crosslink.ingest._mapper import SourceDefaults
+from crosslink.ingest._drafts import SourceDefaults
 from crosslink.ingest._parallel import map_rows
 from crosslink.ingest.readers import FileReader, ReadOptions
 from crosslink.store import Store

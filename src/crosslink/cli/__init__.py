@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from crosslink.cli import _access, _data, _demo, _imports, _resolve
+from crosslink.cli import _access, _cases, _data, _demo, _imports, _resolve
 from crosslink.cli._context import build_state
 from crosslink.errors import CrosslinkError
 
@@ -41,6 +41,7 @@ _imports.register(app)
 _data.register(app)
 _demo.register(app)
 _access.register(app)
+_cases.register(app)
 _resolve.register(app)
 
 

@@ -66,14 +66,19 @@ def register(app: typer.Typer) -> None:
     app.add_typer(retention_app, name="retention")
 
 
-def acting(conn: Connection, username: str | None, action: str) -> Subject:
-    """The subject behind ``--as``, allowed to ``action`` on the system."""
+def who(conn: Connection, username: str | None, purpose: str = "act") -> Subject:
+    """The subject behind ``--as``."""
     if not username:
-        raise AccessDenied(f"say who acts: --as USER (or $CROSSLINK_AS) to {action}")
+        raise AccessDenied(f"say who acts: --as USER (or $CROSSLINK_AS) to {purpose}")
     try:
-        subject = load_subject(conn, username)
+        return load_subject(conn, username)
     except NotFound:
         raise AccessDenied(f"no active user {username!r}") from None
+
+
+def acting(conn: Connection, username: str | None, action: str) -> Subject:
+    """The subject behind ``--as``, allowed to ``action`` on the system."""
+    subject = who(conn, username, action)
     decision = authorize(subject, action, SystemResource(action))
     if not decision:
         raise AccessDenied(decision.reason)

@@ -8,12 +8,13 @@ from pathlib import Path
 import typer
 from sqlalchemy import select
 
+from crosslink.cli._access import AS_USER, who
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
 from crosslink.errors import NotFound
+from crosslink.exchange import ExportRequest, export_values_csv
 from crosslink.ingest import bundled_mappings
 from crosslink.model import load_model
-from crosslink.store.export import export_values_csv
 from crosslink.store.schema import batches, rejections
 
 
@@ -111,12 +112,19 @@ def export_command(
     ctx: typer.Context,
     out: Path = typer.Option(None, "--out", "-o", help="CSV file to write (default: stdout)."),
     source: str = typer.Option(None, help="Only this source's records."),
+    justification: str = typer.Option(..., help="Why the data leaves (LED art. 25)."),
+    recipient: list[str] = typer.Option([], help="Who receives it (repeatable)."),
+    as_user: str = AS_USER,
 ) -> None:
-    """Export records and values as CSV, formulas neutralised for spreadsheets."""
+    """Export the values of the records you may export, as CSV with formulas disarmed; the
+    disclosure is audited."""
     with state(ctx).store().transaction() as conn:
+        request = ExportRequest(
+            who(conn, as_user, "export"), justification, tuple(recipient), source
+        )
         if out is None:
-            count = export_values_csv(conn, sys.stdout, source)
+            count = export_values_csv(conn, sys.stdout, request)
         else:
             with out.open("w", encoding="utf-8", newline="") as handle:
-                count = export_values_csv(conn, handle, source)
+                count = export_values_csv(conn, handle, request)
     typer.echo(f"{count} values exported", err=True)

@@ -1,5 +1,6 @@
 """Partner-file import: readers, declarative mappings, validation, idempotent batches."""
 
+from crosslink.ingest._drafts import Issue
 from crosslink.ingest._importer import (
     ImportRequest,
     ImportSummary,
@@ -7,7 +8,6 @@ from crosslink.ingest._importer import (
     auto_workers,
     import_file,
 )
-from crosslink.ingest._mapper import Issue
 from crosslink.ingest.mapping import Mapping, bundled_mappings, load_mapping, parse_mapping
 
 __all__ = [

@@ -15,8 +15,8 @@ from sqlalchemy import Connection, select, update
 from crosslink.access.consult import authorize_import, log_collection
 from crosslink.access.policy import Subject
 from crosslink.errors import BatchRejected, MappingError
+from crosslink.ingest._drafts import Issue, SourceDefaults
 from crosslink.ingest._hashing import file_sha256
-from crosslink.ingest._mapper import Issue, SourceDefaults
 from crosslink.ingest._parallel import map_rows
 from crosslink.ingest._writer import ChunkWriter
 from crosslink.ingest.mapping import Mapping

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
-from crosslink.ingest._mapper import RowMapper, RowResult, SourceDefaults
+from crosslink.ingest._drafts import RowResult, SourceDefaults
+from crosslink.ingest._mapper import RowMapper
 from crosslink.ingest.mapping import Mapping
 from crosslink.ingest.readers import RawRow
 from crosslink.model import load_model

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from crosslink.ingest._mapper import Issue, LinkDraft, RecordDraft, RefKey, RowResult
+from crosslink.ingest._drafts import Issue, LinkDraft, RecordDraft, RefKey, RowResult
 from crosslink.store.dialect import MAX_IN_PARAMS, bulk_insert
 from crosslink.store.schema import links, record_values, records, rejections
 

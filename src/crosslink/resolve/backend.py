@@ -101,6 +101,7 @@ class SparkBackend:
         try:
             from pyspark.sql import SparkSession
             from splink import SparkAPI
+            from splink.backends.spark import similarity_jar_location
         except ImportError as exc:
             raise ConfigurationError(
                 "the Spark backend needs pyspark: install crosslink[spark]"
@@ -112,6 +113,7 @@ class SparkBackend:
             .config("spark.default.parallelism", str(opts.shuffle_partitions))
             .config("spark.driver.memory", opts.driver_memory)
             .config("spark.ui.enabled", "false")
+            .config("spark.jars", similarity_jar_location())  # Splink's Jaro-Winkler UDFs
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         )
         try:

@@ -52,16 +52,22 @@ def cluster(
     edges: list[Edge],
     threshold: float,
     constraints: Constraints | None = None,
+    conflicts: set[Pair] | None = None,
 ) -> dict[str, str]:
-    """Record uid -> cluster key (the smallest uid of its cluster), for every node."""
+    """Record uid -> cluster key (the smallest uid of its cluster), for every node.
+
+    ``conflicts`` are pairs the model finds clearly different; like pairs judged different
+    they split a cluster that holds both (a judgement *same* overrides a conflict).
+    """
     rules = constraints or Constraints()
+    apart = rules.different | {p for p in (conflicts or set()) if p not in rules.same}
     node_list = sorted(set(nodes))
     kept = [e for e in edges if pair_key(e.left, e.right) not in rules.different]
     forced = [Edge(a, b, 1.0) for a, b in sorted(rules.same) if a != b]
     linked = [e for e in kept if e.probability >= threshold] + forced
     components = _components(backend, node_list, linked)
-    if rules.different:
-        components = _split_conflicts(components, linked, rules)
+    if apart:
+        components = _split_conflicts(components, linked, apart)
     return components
 
 
@@ -98,23 +104,22 @@ def _components(backend: Backend, nodes: list[str], edges: list[Edge]) -> dict[s
 
 
 def _split_conflicts(
-    components: dict[str, str], edges: list[Edge], rules: Constraints
+    components: dict[str, str], edges: list[Edge], apart_pairs: set[Pair]
 ) -> dict[str, str]:
-    """Rebuild each cluster that holds a *different* pair, strongest edges first."""
-    broken = {components[a] for a, b in rules.different if a in components and b in components}
-    broken = {key for key in broken if _conflicted(key, components, rules)}
+    """Rebuild each cluster that holds a pair kept apart, strongest edges first."""
+    broken = {
+        components[a]
+        for a, b in apart_pairs
+        if a in components and b in components and components[a] == components[b]
+    }
     if not broken:
         return components
     out = dict(components)
-    members: dict[str, list[str]] = defaultdict(list)
-    for uid, key in components.items():
-        if key in broken:
-            members[key].append(uid)
     inside = [e for e in edges if components.get(e.left) in broken]
     inside.sort(key=lambda e: (-e.probability, e.left, e.right))
-    parent = {uid: uid for group in members.values() for uid in group}
+    parent = {uid: uid for uid, key in components.items() if key in broken}
     apart: dict[str, set[str]] = defaultdict(set)
-    for a, b in rules.different:
+    for a, b in apart_pairs:
         if a in parent and b in parent:
             apart[a].add(b)
             apart[b].add(a)
@@ -132,13 +137,8 @@ def _split_conflicts(
             continue
         parent[rb] = ra
         groups[ra] |= groups.pop(rb)
-    for root, group in groups.items():
-        if find(root) == root:
-            key = min(group)
-            out.update(dict.fromkeys(group, key))
-    log.info("rebuilt %d clusters holding pairs judged different", len(broken))
+    for group in groups.values():
+        key = min(group)
+        out.update(dict.fromkeys(group, key))
+    log.info("rebuilt %d clusters holding pairs kept apart", len(broken))
     return out
-
-
-def _conflicted(key: str, components: dict[str, str], rules: Constraints) -> bool:
-    return any(components.get(a) == key and components.get(b) == key for a, b in rules.different)

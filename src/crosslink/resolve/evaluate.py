@@ -113,6 +113,7 @@ def resolve_table(
     records: Iterable[RawRecord],
     *,
     threshold: float = 0.9,
+    conflict_below: float = 0.01,
     train: TrainOptions | None = None,
 ) -> dict[str, str]:
     """Record uid -> cluster key for ``records`` (no store, no judgements, no ids)."""
@@ -121,5 +122,6 @@ def resolve_table(
     linker, how = build_linker(
         backend, table, spec, stored_model=None, options=train or TrainOptions(), labels=None
     )
-    scored = score(backend, linker, threshold, how)
-    return cluster(backend, table["unique_id"].to_pylist(), scored.edges, threshold)
+    scored = score(backend, linker, threshold, how, conflict_below)
+    nodes = table["unique_id"].to_pylist()
+    return cluster(backend, nodes, scored.edges, threshold, conflicts=scored.conflicts)

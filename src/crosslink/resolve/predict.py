@@ -29,6 +29,8 @@ class Scored:
     """Pairs above the floor, each with its per-comparison evidence."""
 
     edges: list[Edge]
+    conflicts: set[tuple[str, str]]
+    """Pairs the model finds clearly different: no cluster may hold both."""
     detail: dict[tuple[str, str], list[dict[str, Any]]]
     weights: dict[tuple[str, str], float]
     model: dict[str, Any]
@@ -69,11 +71,19 @@ def _levels(linker: Linker) -> dict[str, dict[int, str]]:
     }
 
 
-def score(backend: Backend, linker: Linker, floor: float, training: str) -> Scored:
-    """Predict every blocked pair with probability >= ``floor``."""
-    frame = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
-    table = backend.to_arrow(frame)
-    frame.drop_table_from_database_and_remove_from_cache()
+def score(
+    backend: Backend, linker: Linker, floor: float, training: str, conflict: float = 0.0
+) -> Scored:
+    """Every blocked pair with probability >= ``floor`` as an edge; those below ``conflict``
+    as conflicts."""
+    frame = linker.inference.predict(warning_mode="never")
+    kept = frame.query_sql(
+        "SELECT * FROM {this} "  # noqa: S608  (numbers, not input)
+        f"WHERE match_probability >= {float(floor)!r} OR match_probability < {float(conflict)!r}"
+    )
+    table = backend.to_arrow(kept)
+    for done in (kept, frame):
+        done.drop_table_from_database_and_remove_from_cache()
     levels = _levels(linker)
     names = list(levels)
     columns = {n: table[f"mw_{n}"].to_pylist() for n in names}
@@ -86,10 +96,14 @@ def score(backend: Backend, linker: Linker, floor: float, training: str) -> Scor
     lefts, rights = table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist()
     probs, weights = table["match_probability"].to_pylist(), table["match_weight"].to_pylist()
     edges: list[Edge] = []
+    conflicts: set[tuple[str, str]] = set()
     detail: dict[tuple[str, str], list[dict[str, Any]]] = {}
     weight_of: dict[tuple[str, str], float] = {}
     for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
         key = pair_key(left, right)
+        if probs[i] < floor:
+            conflicts.add(key)
+            continue
         edges.append(Edge(key[0], key[1], float(probs[i])))
         weight_of[key] = float(weights[i])
         detail[key] = [
@@ -101,5 +115,5 @@ def score(backend: Backend, linker: Linker, floor: float, training: str) -> Scor
             for n in names
         ]
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
-    log.info("scored %d pairs above %.3f", len(edges), floor)
-    return Scored(edges, detail, weight_of, model, training)
+    log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
+    return Scored(edges, conflicts, detail, weight_of, model, training)

@@ -53,6 +53,8 @@ class ResolveOptions:
     """Pairs in [review_low, review_high) are uncertain and go to the review queue."""
     edge_floor: float = 0.05
     """Pairs below it are not kept (too weak to explain or review anything)."""
+    conflict_below: float = 0.01
+    """Pairs scored below it are clearly different: no entity may hold both."""
     backend: str = "duckdb"
     retrain: bool = False
     """Train anew even when an earlier run's model exists."""
@@ -118,9 +120,9 @@ def _resolve_type(
         options=opts.train,
         labels=labels(conn, entity_type) if stored is None else None,
     )
-    scored = score(backend, linker, opts.edge_floor, how)
+    scored = score(backend, linker, opts.edge_floor, how, opts.conflict_below)
     nodes = table["unique_id"].to_pylist()
-    clusters = cluster(backend, nodes, scored.edges, opts.threshold, rules)
+    clusters = cluster(backend, nodes, scored.edges, opts.threshold, rules, scored.conflicts)
     backend.db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
     previous = _previous_members(conn, entity_type)
     assignment = assign_ids(clusters, previous, _taken_ids(conn))

@@ -246,17 +246,17 @@ def address_model() -> ModelSpec:
         "city",
         [
             _null("city"),
-            _lvl(cll.ExactMatchLevel("city"), 0.85, 0.05),
+            _lvl(cll.ExactMatchLevel("city"), 0.85, 0.2),
             _lvl(cll.JaroWinklerLevel("city", 0.9), 0.1, 0.01),
-            _else(0.05, 0.94),
+            _else(0.05, 0.79),
         ],
     )
     comparisons = [
         street,
-        _exact("house", "house", 0.95, 0.01),
+        _exact("house", "house", 0.998, 0.02),
         _exact("postcode", "postcode", 0.9, 0.005),
         city,
-        _exact("country", "country", 0.98, 0.3),
+        _exact("country", "country", 0.98, 0.5),
     ]
     blocking = [
         block_on("postcode", "house"),

@@ -149,7 +149,7 @@ def all_tables() -> MetaData:
     The rooms (access, resolve) declare their tables on :data:`metadata` in their own
     ``schema`` modules; importing them here, late, keeps the store free of import cycles.
     """
-    import crosslink.access.schema  # noqa: F401
+    import crosslink.access.schema
     import crosslink.resolve.schema  # noqa: F401
 
     return metadata

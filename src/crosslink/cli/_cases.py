@@ -1,0 +1,139 @@
+"""crosslink case …, consent …, permission …: the grants that open need-to-know doors."""
+
+from __future__ import annotations
+
+import typer
+
+from crosslink.access.grants import (
+    ConsentGrant,
+    PermissionGrant,
+    add_member,
+    add_records,
+    close_case,
+    grant_permission,
+    open_case,
+    record_consent,
+    revoke_permission,
+    withdraw_consent,
+)
+from crosslink.cli._access import AS_USER, who
+from crosslink.cli._context import state
+
+
+def register(app: typer.Typer) -> None:
+    case_app = typer.Typer(
+        help="Cases and investigations: members and records.", no_args_is_help=True
+    )
+    case_app.command("open")(case_open)
+    case_app.command("add-member")(case_add_member)
+    case_app.command("add-records")(case_add_records)
+    case_app.command("close")(case_close)
+    app.add_typer(case_app, name="case")
+    consent_app = typer.Typer(
+        help="Consent or legal basis for a victim's record.", no_args_is_help=True
+    )
+    consent_app.command("record")(consent_record)
+    consent_app.command("withdraw")(consent_withdraw)
+    app.add_typer(consent_app, name="consent")
+    permission_app = typer.Typer(
+        help="A provider's permission to disseminate (H2) or to disclose in court (H1).",
+        no_args_is_help=True,
+    )
+    permission_app.command("grant")(permission_grant)
+    permission_app.command("revoke")(permission_revoke)
+    app.add_typer(permission_app, name="permission")
+
+
+def case_open(
+    ctx: typer.Context,
+    case_id: str = typer.Argument(..., help="Case or investigation number."),
+    title: str = typer.Option(..., help="A short title."),
+    as_user: str = AS_USER,
+) -> None:
+    """Open a case led by your agency; you become its first member."""
+    with state(ctx).store().transaction() as conn:
+        open_case(conn, who(conn, as_user), case_id, title)
+    typer.echo(f"case {case_id} opened")
+
+
+def case_add_member(
+    ctx: typer.Context,
+    case_id: str = typer.Argument(...),
+    username: str = typer.Argument(..., help="The user to add."),
+    as_user: str = AS_USER,
+) -> None:
+    """Add a user to a case (members and administrators)."""
+    with state(ctx).store().transaction() as conn:
+        add_member(conn, who(conn, as_user), case_id, username)
+    typer.echo(f"{username} is a member of case {case_id}")
+
+
+def case_add_records(
+    ctx: typer.Context,
+    case_id: str = typer.Argument(...),
+    uids: list[str] = typer.Argument(..., help="Record uids you may view."),
+    as_user: str = AS_USER,
+) -> None:
+    """Put records in a case, sharing them with its members."""
+    with state(ctx).store().transaction() as conn:
+        added = add_records(conn, who(conn, as_user), case_id, uids)
+    typer.echo(f"{added} record(s) added to case {case_id}")
+
+
+def case_close(
+    ctx: typer.Context, case_id: str = typer.Argument(...), as_user: str = AS_USER
+) -> None:
+    """Close a case: its records no longer open doors to its members."""
+    with state(ctx).store().transaction() as conn:
+        close_case(conn, who(conn, as_user), case_id)
+    typer.echo(f"case {case_id} closed")
+
+
+def consent_record(
+    ctx: typer.Context,
+    record_uid: str = typer.Argument(..., help="The victim's record."),
+    basis: str = typer.Option("consent", help="consent or legal_basis."),
+    recipient_agency: str = typer.Option(None, help="One recipient agency."),
+    recipient_kind: str = typer.Option(None, help="Every agency of a kind (police …)."),
+    reference: str = typer.Option(None, help="The signed form, or the article of law."),
+    as_user: str = AS_USER,
+) -> None:
+    """Record a victim's consent (or a legal basis) to share the record with a recipient."""
+    grant = ConsentGrant(record_uid, basis, recipient_agency, recipient_kind, reference)
+    with state(ctx).store().transaction() as conn:
+        consent_id = record_consent(conn, who(conn, as_user), grant)
+    typer.echo(f"consent {consent_id} recorded")
+
+
+def consent_withdraw(
+    ctx: typer.Context, consent_id: int = typer.Argument(...), as_user: str = AS_USER
+) -> None:
+    """Withdraw a consent: the record stops reaching that recipient."""
+    with state(ctx).store().transaction() as conn:
+        withdraw_consent(conn, who(conn, as_user), consent_id)
+    typer.echo(f"consent {consent_id} withdrawn")
+
+
+def permission_grant(
+    ctx: typer.Context,
+    kind: str = typer.Argument(..., help="disseminate (H2) or judicial (H1)."),
+    recipient: str = typer.Argument(..., help="The recipient agency."),
+    provider: str = typer.Option(..., help="Your agency, the provider."),
+    source: str = typer.Option(None, help="One of your sources (default: all of them)."),
+    scope: str = typer.Option(None, help="What the permission covers, in words."),
+    as_user: str = AS_USER,
+) -> None:
+    """Grant a recipient agency permission for your agency's H2 or H1 data."""
+    grant = PermissionGrant(kind, provider, recipient, source, scope)
+    with state(ctx).store().transaction() as conn:
+        permission_id = grant_permission(conn, who(conn, as_user), grant)
+    typer.echo(f"permission {permission_id} granted")
+
+
+def permission_revoke(
+    ctx: typer.Context, permission_id: int = typer.Argument(...), as_user: str = AS_USER
+) -> None:
+    """Revoke a permission."""
+    with state(ctx).store().transaction() as conn:
+        revoke_permission(conn, who(conn, as_user), permission_id)
+    typer.echo(f"permission {permission_id} revoked")
