@@ -241,7 +241,7 @@ def test_matrix_of_record_actions(store: Store) -> None:
 
 
 def test_matrix_of_other_actions(store: Store) -> None:
-    """import (own agency's source / another's), aggregate, audit_read, manage_users."""
+    """import (own or another agency's source), aggregate, audit_read, manage_users, feedback."""
     with store.transaction() as conn:
         make_agency(conn, "elsewhere", "police")
         subjects = {
@@ -254,6 +254,7 @@ def test_matrix_of_other_actions(store: Store) -> None:
         "aggregate": {"analyst", "rapporteur"},
         "audit_read": {"administrator"},
         "manage_users": {"administrator"},
+        "give_feedback": {"analyst", "investigator", "inspector"},
     }
     asserted = 0
     for role, subject in subjects.items():
@@ -269,7 +270,7 @@ def test_matrix_of_other_actions(store: Store) -> None:
         for action in RECORD_ACTIONS:
             assert not authorize(subject, action, SystemResource("stats"))
     assert set(ACTIONS) == set(RECORD_ACTIONS) | {"import"} | set(others)
-    assert asserted == 9 * 5
+    assert asserted == 9 * 6
 
 
 def _agency(conn: Connection, role: str) -> str:

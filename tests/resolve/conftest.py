@@ -47,9 +47,9 @@ class Resolved:
     def true_ids(self, conn: Connection, entity_type: str = "Person") -> dict[str, str]:
         truth = self.world.truth()
         rows = conn.execute(
-            select(
-                records.c.uid, records.c.file_name, records.c.row_number, records.c.alias
-            ).where(records.c.schema == entity_type)
+            select(records.c.uid, records.c.file_name, records.c.row_number, records.c.alias).where(
+                records.c.schema == entity_type
+            )
         )
         out = {}
         for uid, file, row, alias in rows:

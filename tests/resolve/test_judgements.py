@@ -66,7 +66,9 @@ def test_the_latest_judgement_of_a_pair_counts(conn: Connection) -> None:
     _, uids = _largest(conn)
     judge(conn, uids[0], uids[1], "different", reason="first look", actor="a1")
     judge(conn, uids[1], uids[0], "same", reason="second look", actor="a2")
-    in_force = [j for j in list_judgements(conn, "Person") if {j.left_uid, j.right_uid} == set(uids[:2])]
+    in_force = [
+        j for j in list_judgements(conn, "Person") if {j.left_uid, j.right_uid} == set(uids[:2])
+    ]
     assert [j.verdict for j in in_force] == ["same"]
     resolve(conn, PERSONS)
     after = members(conn)
@@ -76,7 +78,9 @@ def test_the_latest_judgement_of_a_pair_counts(conn: Connection) -> None:
 def test_judgements_are_audited(conn: Connection) -> None:
     _, uids = _largest(conn)
     made = judge(conn, uids[0], uids[1], "unsure", reason="photo unclear", actor="analyst")
-    targets = conn.execute(select(audit_log.c.target).where(audit_log.c.actor == "analyst")).scalars()
+    targets = conn.execute(
+        select(audit_log.c.target).where(audit_log.c.actor == "analyst")
+    ).scalars()
     assert any(f'"judgement":{made.id}' in t for t in targets)
 
 

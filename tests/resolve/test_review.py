@@ -27,7 +27,9 @@ def test_a_judged_pair_leaves_the_queue(conn: Connection) -> None:
     (first,) = review_queue(conn, entity_type="Person", limit=1)
     judge(conn, first.left_uid, first.right_uid, "unsure", reason="need the file", actor="a")
     resolve(conn, ResolveOptions(entity_types=("Person",)))
-    pairs = {(i.left_uid, i.right_uid) for i in review_queue(conn, entity_type="Person", limit=10_000)}
+    pairs = {
+        (i.left_uid, i.right_uid) for i in review_queue(conn, entity_type="Person", limit=10_000)
+    }
     assert (first.left_uid, first.right_uid) not in pairs
 
 

@@ -37,9 +37,7 @@ def test_every_entity_type_is_resolved(conn: Connection) -> None:
     assert {"Person", "Organisation", "Address"} <= types
 
 
-def test_addresses_are_resolved_with_high_precision(
-    resolved: Resolved, conn: Connection
-) -> None:
+def test_addresses_are_resolved_with_high_precision(resolved: Resolved, conn: Connection) -> None:
     got = scores(members(conn, "Address"), resolved.true_ids(conn, "Address"))
     assert got.pair_precision >= 0.95
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from crosslink.errors import ModelError
 
 RECORD_ACTIONS = ("view", "export", "disclose_in_court", "erase")
-OTHER_ACTIONS = ("import", "aggregate", "audit_read", "manage_users")
+OTHER_ACTIONS = ("import", "aggregate", "audit_read", "manage_users", "give_feedback")
 ACTIONS = RECORD_ACTIONS + OTHER_ACTIONS
 GATES = ("victim_consent", "h2_dissemination", "h1_judicial", "h3_conditions")
 

@@ -205,3 +205,18 @@ login_attempts = Table(
     Column("window_start", DateTime(timezone=True), nullable=False),
     Column("locked_until", DateTime(timezone=True)),
 )
+
+# Feedback to a municipal officer on a signal they sent (migration 0004): the barrier model
+# only works when municipalities hear what became of their signals.
+signal_feedback = Table(
+    "signal_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("batches.id"), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("given_by", String(200), nullable=False),
+    Column("agency_id", String(64), ForeignKey("agencies.id"), nullable=False),
+    Column("given_at", DateTime(timezone=True), nullable=False),
+    Index(None, "batch_id"),
+)

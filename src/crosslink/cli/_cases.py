@@ -1,9 +1,10 @@
-"""crosslink case …, consent …, permission …: the grants that open need-to-know doors."""
+"""crosslink case …, consent …, permission …, signal …: need-to-know doors and feedback."""
 
 from __future__ import annotations
 
 import typer
 
+from crosslink.access.feedback import STATUSES, feedback_on_my_signals, give_feedback
 from crosslink.access.grants import (
     ConsentGrant,
     PermissionGrant,
@@ -18,6 +19,7 @@ from crosslink.access.grants import (
 )
 from crosslink.cli._access import AS_USER, who
 from crosslink.cli._context import state
+from crosslink.cli._output import print_table
 
 
 def register(app: typer.Typer) -> None:
@@ -42,6 +44,12 @@ def register(app: typer.Typer) -> None:
     permission_app.command("grant")(permission_grant)
     permission_app.command("revoke")(permission_revoke)
     app.add_typer(permission_app, name="permission")
+    signal_app = typer.Typer(
+        help="Municipal signals and the feedback they get.", no_args_is_help=True
+    )
+    signal_app.command("feedback")(signal_feedback_command)
+    signal_app.command("list")(signal_list)
+    app.add_typer(signal_app, name="signal")
 
 
 def case_open(
@@ -137,3 +145,37 @@ def permission_revoke(
     with state(ctx).store().transaction() as conn:
         revoke_permission(conn, who(conn, as_user), permission_id)
     typer.echo(f"permission {permission_id} revoked")
+
+
+def signal_feedback_command(
+    ctx: typer.Context,
+    batch: int = typer.Argument(..., help="The signal: the batch a municipal officer sent."),
+    status: str = typer.Option(..., help=f"One of {', '.join(STATUSES)}."),
+    text: str = typer.Option(..., help="What became of the signal."),
+    as_user: str = AS_USER,
+) -> None:
+    """Tell the municipal officer who sent a signal what became of it."""
+    with state(ctx).store().transaction() as conn:
+        feedback_id = give_feedback(conn, who(conn, as_user), batch, status, text)
+    typer.echo(f"feedback {feedback_id} given on signal {batch}")
+
+
+def signal_list(ctx: typer.Context, as_user: str = AS_USER) -> None:
+    """The feedback on the signals you sent."""
+    with state(ctx).store().transaction() as conn:
+        found = feedback_on_my_signals(conn, who(conn, as_user))
+    print_table(
+        ["signal", "file", "status", "feedback", "by", "agency", "at"],
+        [
+            [
+                str(f.batch_id),
+                f.file_name,
+                f.status,
+                f.text,
+                f.given_by,
+                f.agency_id,
+                f.given_at.strftime("%Y-%m-%d %H:%M"),
+            ]
+            for f in found
+        ],
+    )

@@ -1,0 +1,304 @@
+"""Entity resolution: Crosslink's model beside plain Splink, on the demo world and on the
+historical-figures set. Accuracy (pairwise and cluster precision / recall / F1), wall time,
+records per second and peak memory, printed side by side in one run.
+
+    .venv/bin/python benchmarks/bench_resolve.py                 # demo 10k and 100k, historical
+    .venv/bin/python benchmarks/bench_resolve.py --sizes 10000   # quicker
+
+Each case runs in its own process so that peak memory (max RSS) is the case's own. Times
+cover the whole resolve (extract, train, predict, cluster, ids, writes) for Crosslink, and
+train + predict + cluster for plain Splink; loading the demo world into the store is not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT.parent / "shared" / "data" / "er" / "historical_figures_with_errors_50k.parquet"
+THRESHOLD = 0.9
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def plain_splink(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Splink with a plain configuration: names, date of birth, postcode; no cleaning."""
+    import pyarrow as pa
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+    table = pa.Table.from_pylist(
+        rows,
+        schema=pa.schema(
+            [(n, pa.string()) for n in ("unique_id", "first_name", "surname", "dob", "postcode")]
+        ),
+    )
+    api = DuckDBAPI()
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("first_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.PostcodeComparison("postcode"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "surname"),
+            block_on("surname", "dob"),
+            block_on("first_name", "dob"),
+            block_on("postcode", "surname"),
+        ],
+    )
+    linker = Linker(api.register(table), settings, log_level=None)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=7)
+    for rule in (block_on("first_name", "surname"), block_on("dob")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except ValueError as exc:
+            logging.warning("plain EM skipped: %s", exc)
+    predictions = linker.inference.predict(threshold_match_probability=0.05)
+    nodes = pa.table({"unique_id": table["unique_id"]})
+    clusters = cluster_pairwise_predictions_at_threshold(
+        nodes, predictions, api, "unique_id", threshold_match_probability=THRESHOLD
+    ).as_pyarrow_table()
+    ids, keys = clusters["unique_id"].to_pylist(), clusters["cluster_id"].to_pylist()
+    return {str(uid): str(key) for uid, key in zip(ids, keys, strict=True)}
+
+
+# --- the demo world ---------------------------------------------------------------------------
+
+
+def _demo_store(scale: int, work: Path) -> tuple[Any, Path]:
+    from crosslink.demo import WorldConfig, generate_world, load_world
+    from crosslink.store import Store
+
+    out = work / f"world{scale}"
+    generate_world(WorldConfig(seed=7, scale=scale), out)
+    store = Store.from_url(f"sqlite:///{work}/demo{scale}.db")
+    store.migrate()
+    with store.transaction() as conn:
+        load_world(conn, out)
+    return store, out
+
+
+def _demo_truth(conn: Any, out: Path) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from crosslink.store.schema import records
+
+    with (out / "truth" / "records.csv").open(encoding="utf-8", newline="") as handle:
+        truth = {
+            (r["file"], int(r["row"]), r["alias"]): r["true_id"]
+            for r in csv.DictReader(handle)
+            if r["entity_type"] == "Person"
+        }
+    rows = conn.execute(
+        select(records.c.uid, records.c.file_name, records.c.row_number, records.c.alias).where(
+            records.c.schema == "Person"
+        )
+    )
+    return {u: truth[(f, n, a)] for u, f, n, a in rows if (f, n, a) in truth}
+
+
+def _demo_plain_rows(conn: Any) -> list[dict[str, Any]]:
+    """Original (uncleaned) values: first name, surname, date of birth, postcode."""
+    from sqlalchemy import text
+
+    props: dict[str, dict[str, str]] = {}
+    own = text(
+        "SELECT r.uid, v.prop, v.original FROM records r JOIN record_values v "
+        "ON v.record_uid = r.uid WHERE r.schema = 'Person' "
+        "AND v.prop IN ('first_name', 'last_name', 'name', 'birth_date')"
+    )
+    for uid, prop, original in conn.execute(own):
+        props.setdefault(uid, {}).setdefault(prop, original)
+    linked = text(
+        "SELECT l.source_uid, v.original FROM links l JOIN records t ON t.uid = l.target_uid "
+        "JOIN record_values v ON v.record_uid = t.uid "
+        "WHERE t.schema = 'Address' AND v.prop = 'postcode'"
+    )
+    for uid, original in conn.execute(linked):
+        if uid in props:
+            props[uid].setdefault("postcode", original)
+    rows = []
+    for uid, p in props.items():
+        first, last = p.get("first_name"), p.get("last_name")
+        if not (first or last) and p.get("name"):
+            first, _, last = p["name"].partition(" ")
+        rows.append(
+            {
+                "unique_id": uid,
+                "first_name": (first or "").lower() or None,
+                "surname": (last or "").lower() or None,
+                "dob": p.get("birth_date"),
+                "postcode": p.get("postcode"),
+            }
+        )
+    return rows
+
+
+def case_demo(scale: int, which: str) -> dict[str, Any]:
+    from crosslink.resolve import ResolveOptions, resolve
+    from crosslink.resolve.schema import entity_members
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store, out = _demo_store(scale, Path(tmp))
+        with store.transaction() as conn:
+            truth = _demo_truth(conn, out)
+            started = time.perf_counter()
+            if which == "crosslink":
+                summaries = resolve(conn, ResolveOptions(threshold=THRESHOLD, retrain=True))
+                records = sum(s.records for s in summaries)
+                rows = conn.execute(
+                    entity_members.select().where(entity_members.c.entity_type == "Person")
+                )
+                predicted = {r.record_uid: r.entity_id for r in rows}
+            else:
+                plain = _demo_plain_rows(conn)
+                records = len(plain)
+                predicted = plain_splink(plain)
+            seconds = time.perf_counter() - started
+        store.dispose()
+    return _result(f"demo {scale}", which, predicted, truth, records, seconds)
+
+
+# --- historical figures -----------------------------------------------------------------------
+
+
+def case_historical(which: str) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+
+    from crosslink.resolve.backend import DuckDBBackend
+    from crosslink.resolve.evaluate import raw_record, resolve_table
+
+    rows = pq.read_table(HISTORICAL).to_pylist()
+    truth = {r["unique_id"]: r["cluster"] for r in rows}
+    started = time.perf_counter()
+    if which == "crosslink":
+        raws = [
+            raw_record(
+                r["unique_id"],
+                {
+                    "first_name": [r["first_name"]],
+                    "last_name": [r["surname"]],
+                    "birth_date": [r["dob"]],
+                    "address": [r["postcode_fake"]],
+                },
+            )
+            for r in rows
+        ]
+        predicted = resolve_table(DuckDBBackend(), "Person", raws, threshold=THRESHOLD)
+    else:
+        plain = [
+            {
+                "unique_id": r["unique_id"],
+                "first_name": r["first_name"],
+                "surname": r["surname"],
+                "dob": r["dob"],
+                "postcode": r["postcode_fake"],
+            }
+            for r in rows
+        ]
+        predicted = plain_splink(plain)
+    seconds = time.perf_counter() - started
+    return _result("historical 50k", which, predicted, truth, len(rows), seconds)
+
+
+def _result(
+    data: str,
+    which: str,
+    predicted: dict[str, str],
+    truth: dict[str, str],
+    records: int,
+    seconds: float,
+) -> dict[str, Any]:
+    from crosslink.resolve.evaluate import scores
+
+    got = scores(predicted, truth)
+    return {
+        "data": data,
+        "system": which,
+        "pair_p": got.pair_precision,
+        "pair_r": got.pair_recall,
+        "pair_f1": got.pair_f1,
+        "cluster_p": got.cluster_precision,
+        "cluster_r": got.cluster_recall,
+        "cluster_f1": got.cluster_f1,
+        "records": records,
+        "seconds": seconds,
+        "per_second": records / seconds if seconds else 0.0,
+        "peak_mib": _peak_mib(),
+    }
+
+
+# --- driver -----------------------------------------------------------------------------------
+
+CASES: dict[str, Callable[[str], dict[str, Any]]] = {"historical": case_historical}
+
+
+def _run_child(case: str, which: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", case, which],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _print(results: list[dict[str, Any]]) -> None:
+    head = (
+        f"{'data':<16}{'system':<11}{'pair P':>8}{'pair R':>8}{'pair F1':>8}"
+        f"{'clu P':>8}{'clu R':>8}{'clu F1':>8}{'records':>9}{'sec':>8}{'rec/s':>8}{'MiB':>7}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        print(
+            f"{r['data']:<16}{r['system']:<11}{r['pair_p']:>8.4f}{r['pair_r']:>8.4f}"
+            f"{r['pair_f1']:>8.4f}{r['cluster_p']:>8.4f}{r['cluster_r']:>8.4f}"
+            f"{r['cluster_f1']:>8.4f}{r['records']:>9}{r['seconds']:>8.1f}"
+            f"{r['per_second']:>8.0f}{r['peak_mib']:>7.0f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--no-historical", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("CASE", "SYSTEM"))
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    if args.child:
+        case, which = args.child
+        demo = case.startswith("demo")
+        result = case_demo(int(case[4:]), which) if demo else CASES[case](which)
+        print(json.dumps(result))
+        return
+    cases = [f"demo{n}" for n in args.sizes]
+    if not args.no_historical and HISTORICAL.is_file():
+        cases.append("historical")
+    results = []
+    for case in cases:
+        for which in ("crosslink", "plain"):
+            results.append(_run_child(case, which))
+            print(f"done: {case} {which}", file=sys.stderr)
+    _print(results)
+
+
+if __name__ == "__main__":
+    main()
