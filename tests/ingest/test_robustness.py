@@ -116,6 +116,8 @@ def test_an_import_killed_halfway_leaves_the_store_as_before(
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else "import ended early"
         assert time.monotonic() < deadline, "the import never started writing"
         time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert workers, "a file this large is mapped by worker processes"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     if proc.stderr is not None:
@@ -123,3 +125,20 @@ def test_an_import_killed_halfway_leaves_the_store_as_before(
     assert proc.returncode == -signal.SIGKILL
     store.dispose()
     assert snapshot(store) == before
+    # The workers notice their importer is gone and end too: nothing is left running.
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):
+        assert time.monotonic() < deadline, "worker processes outlived the killed import"
+        time.sleep(0.1)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found

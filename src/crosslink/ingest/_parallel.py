@@ -8,6 +8,9 @@ few chunks are in flight, so memory stays flat whatever the file's size.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,11 +24,25 @@ from crosslink.model import load_model
 
 _CHUNK = 500
 _IN_FLIGHT_PER_WORKER = 3
+_WATCH_SECONDS = 1.0
 _worker_mapper: list[RowMapper] = []  # one per worker process, set by its initializer
 
 
-def _init_worker(mapping: Mapping, defaults: SourceDefaults) -> None:
+def _init_worker(mapping: Mapping, defaults: SourceDefaults, importer: int) -> None:
     _worker_mapper[:] = [RowMapper(mapping, load_model(), defaults)]
+    threading.Thread(target=_watch, args=(importer,), daemon=True).start()
+
+
+def _watch(importer: int) -> None:
+    """End this worker when the importing process is gone (killed: no shutdown reaches us)."""
+    while True:
+        time.sleep(_WATCH_SECONDS)
+        try:
+            os.kill(importer, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid was reused by another user's process
+            os._exit(1)
 
 
 def _map_chunk(rows: list[RawRow]) -> list[RowResult]:
@@ -48,10 +65,13 @@ def map_rows(
         for row in rows:
             yield row, mapper.map(row)
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crosslink.ingest._parallel"])
+    # spawn, not fork: the importer holds database connections and may hold threads.
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(mapping, defaults)
+        workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(mapping, defaults, os.getpid()),
     ) as pool:
         window: deque[tuple[list[RawRow], Future[list[RowResult]]]] = deque()
         for chunk in _chunks(rows, _CHUNK):
