@@ -40,6 +40,7 @@ HEADER = (
     "land",
     "voertuig_soort",
     "nummerplaat",
+    "land_inschrijving",
     "chassisnummer",
     "merk",
     "model",
@@ -61,7 +62,15 @@ PERSON = (
     "gemeente",
 )
 ADDRESS = ("straat", "postcode", "gemeente", "land")
-VEHICLE = ("voertuig_soort", "nummerplaat", "chassisnummer", "merk", "model", "motor")
+VEHICLE = (
+    "voertuig_soort",
+    "nummerplaat",
+    "land_inschrijving",
+    "chassisnummer",
+    "merk",
+    "model",
+    "motor",
+)
 _FORMS = {
     "labour": "economische uitbuiting",
     "sexual": "seksuele uitbuiting",
@@ -198,6 +207,7 @@ def _fill_vehicle(cells: dict[str, str], vehicle: Vehicle) -> None:
         {
             "voertuig_soort": _VEHICLE_KINDS[vehicle.kind],
             "nummerplaat": vehicle.registration,
+            "land_inschrijving": vehicle.country,
             "chassisnummer": vehicle.vin,
             "merk": vehicle.make,
             "model": vehicle.model,
