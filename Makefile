@@ -17,7 +17,11 @@ $(BIN)/crosslink: pyproject.toml uv.lock
 system:
 	@bash scripts/system-deps.sh
 
+# This environment sets PYTHONDONTWRITEBYTECODE, so nothing is cached on import: compile the
+# dependencies at install (--compile-bytecode) and our sources here, or every process (CLI,
+# import workers) compiles them again.
 setup: system $(BIN)/crosslink
+	@$(BIN)/python -m compileall -q src >/dev/null
 
 run: setup
 	$(BIN)/crosslink --data-dir $(DATA) demo generate --seed $(SEED) --scale $(SCALE) --out $(DATA)/world
