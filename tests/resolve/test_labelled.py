@@ -42,7 +42,7 @@ def test_fake_1000_against_its_labels() -> None:
     raws, truth = fake_records()
     got = scores(resolve_table(DuckDBBackend(), "Person", raws), truth)
     assert got.pair_precision >= 0.99  # measured 1.0
-    assert got.pair_recall >= 0.45  # measured 0.52: heavy typos, few keys; precision first
+    assert got.pair_recall >= 0.45  # measured 0.50: heavy typos, few keys; precision first
 
 
 def _partition(clusters: dict[str, str]) -> set[frozenset[str]]:
@@ -54,7 +54,7 @@ def _partition(clusters: dict[str, str]) -> set[frozenset[str]]:
 
 def _spark() -> Backend:
     try:
-        return SparkBackend(SparkOptions(master="local[1]", shuffle_partitions=2))
+        return SparkBackend(SparkOptions(master="local[1]", shuffle_partitions=1))
     except (ServiceUnavailable, ImportError) as exc:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"Spark unavailable under CI=true: {exc}")
@@ -64,7 +64,7 @@ def _spark() -> Backend:
 @pytest.mark.spark
 def test_duckdb_and_spark_give_the_same_clusters() -> None:
     raws, _ = fake_records()
-    sample = raws[:300]
+    sample = raws[:150]
     priors = TrainOptions(min_records=10**9)  # same parameters on both: no training
     duck = resolve_table(DuckDBBackend(), "Person", sample, train=priors)
     spark = _spark()

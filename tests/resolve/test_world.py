@@ -25,7 +25,7 @@ def members(conn: Connection, entity_type: str = "Person") -> dict[str, str]:
 def test_persons_are_resolved_with_high_precision(resolved: Resolved, conn: Connection) -> None:
     got = scores(members(conn), resolved.true_ids(conn))
     assert got.pair_precision >= 0.99
-    assert got.pair_recall >= 0.85  # measured 0.875 on this world (seed 11)
+    assert got.pair_recall >= 0.88  # measured 0.92 here (seed 11, 2k); 0.98 on the 10k world
 
 
 def test_every_entity_type_is_resolved(conn: Connection) -> None:
@@ -39,7 +39,7 @@ def test_every_entity_type_is_resolved(conn: Connection) -> None:
 
 def test_addresses_are_resolved_with_high_precision(resolved: Resolved, conn: Connection) -> None:
     got = scores(members(conn, "Address"), resolved.true_ids(conn, "Address"))
-    assert got.pair_precision >= 0.95
+    assert got.pair_precision >= 0.95  # measured 0.964
 
 
 def test_a_rerun_keeps_every_id(conn: Connection) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -53,11 +53,16 @@ def cluster(
     threshold: float,
     constraints: Constraints | None = None,
     conflicts: set[Pair] | None = None,
+    check: Callable[[list[Pair]], set[Pair]] | None = None,
+    max_check: int = 300,
 ) -> dict[str, str]:
     """Record uid -> cluster key (the smallest uid of its cluster), for every node.
 
     ``conflicts`` are pairs the model finds clearly different; like pairs judged different
     they split a cluster that holds both (a judgement *same* overrides a conflict).
+    ``check`` scores the pairs of a chained cluster (3 to ``max_check`` records) that were
+    not blocked together and returns the conflicts among them: chains through records with
+    little evidence join records that never met.
     """
     rules = constraints or Constraints()
     apart = rules.different | {p for p in (conflicts or set()) if p not in rules.same}
@@ -66,9 +71,31 @@ def cluster(
     forced = [Edge(a, b, 1.0) for a, b in sorted(rules.same) if a != b]
     linked = [e for e in kept if e.probability >= threshold] + forced
     components = _components(backend, node_list, linked)
+    if check is not None:
+        scored = {pair_key(e.left, e.right) for e in edges} | apart
+        found = check(_unscored(components, scored, max_check))
+        apart |= {p for p in found if p not in rules.same}
     if apart:
         components = _split_conflicts(components, linked, apart)
     return components
+
+
+def _unscored(components: dict[str, str], scored: set[Pair], max_check: int) -> list[Pair]:
+    """Pairs inside each cluster of 3 to ``max_check`` records that were never scored."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for uid, key in components.items():
+        groups[key].append(uid)
+    out: list[Pair] = []
+    for group in groups.values():
+        if 3 <= len(group) <= max_check:
+            members = sorted(group)
+            out += [
+                (a, b)
+                for i, a in enumerate(members)
+                for b in members[i + 1 :]
+                if (a, b) not in scored
+            ]
+    return out
 
 
 def _components(backend: Backend, nodes: list[str], edges: list[Edge]) -> dict[str, str]:

@@ -7,6 +7,7 @@ clustering as a store run on an Arrow table, for benchmarks and labelled data se
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from crosslink.model.types import get as value_type
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import cluster
 from crosslink.resolve.extract import RawRecord, to_table
-from crosslink.resolve.predict import build_linker, score
+from crosslink.resolve.predict import build_linker, conflicts_among, score
 from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions
 
@@ -100,10 +101,14 @@ def raw_record(uid: str, values: Mapping[str, Iterable[str | None]]) -> RawRecor
             try:
                 raw.values[prop].append(kind.clean(str(item), _CTX))
             except InvalidValue:
-                continue
+                # Historical dates fall outside the birth-date range of the data model; an
+                # ISO date as given still compares.
+                if prop == "birth_date" and _ISO_DATE.fullmatch(str(item)):
+                    raw.values[prop].append(str(item))
     return raw
 
 
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _CTX = CleanContext(region="GB", date_order="ymd")
 
 
@@ -114,6 +119,7 @@ def resolve_table(
     *,
     threshold: float = 0.9,
     conflict_below: float = 0.01,
+    conflict_against: float = 11.0,
     train: TrainOptions | None = None,
 ) -> dict[str, str]:
     """Record uid -> cluster key for ``records`` (no store, no judgements, no ids)."""
@@ -122,6 +128,15 @@ def resolve_table(
     linker, how = build_linker(
         backend, table, spec, stored_model=None, options=train or TrainOptions(), labels=None
     )
-    scored = score(backend, linker, threshold, how, conflict_below)
+    scored = score(backend, linker, threshold, how, conflict_below, conflict_against)
     nodes = table["unique_id"].to_pylist()
-    return cluster(backend, nodes, scored.edges, threshold, conflicts=scored.conflicts)
+    return cluster(
+        backend,
+        nodes,
+        scored.edges,
+        threshold,
+        conflicts=scored.conflicts,
+        check=lambda pairs: conflicts_among(
+            backend, linker, pairs, conflict_below, conflict_against
+        ),
+    )

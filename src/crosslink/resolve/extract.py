@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import jellyfish
 import pyarrow as pa
@@ -76,13 +77,13 @@ def read_values(
         .where(records.c.schema == entity_type, record_values.c.cleaned.is_not(None))
         .order_by(records.c.uid, record_values.c.prop, record_values.c.idx)
     )
-    for uid, source_id, prop, cleaned in _rows(conn, _visible(own, records.c.uid, subject)):
+    for uid, source_id, prop, cleaned in _rows(conn, _visible(own, subject)):
         rec = out.get(uid)
         if rec is None:
             rec = out[uid] = RawRecord(uid, source_id)
         rec.values[prop].append(cleaned)
     bare = select(records.c.uid, records.c.source_id).where(records.c.schema == entity_type)
-    for uid, source_id in _rows(conn, _visible(bare, records.c.uid, subject)):
+    for uid, source_id in _rows(conn, _visible(bare, subject)):
         out.setdefault(uid, RawRecord(uid, source_id))
     for uid, prop, cleaned in _rows(conn, _linked_query(entity_type, subject)):
         if uid in out:
@@ -90,13 +91,14 @@ def read_values(
     return out
 
 
-def _visible(stmt: Select[tuple[str, ...]], uid_col: object, subject: Subject | None) -> Select:  # type: ignore[type-arg]
+def _visible(stmt: Select[Any], subject: Subject | None) -> Select[Any]:
+    """Only the records ``subject`` may view (the statement selects from ``records``)."""
     if subject is None:
         return stmt
-    return stmt.where(uid_col.in_(visible_records(subject)))  # type: ignore[attr-defined]
+    return stmt.where(records.c.uid.in_(visible_records(subject)))
 
 
-def _linked_query(entity_type: str, subject: Subject | None) -> Select:  # type: ignore[type-arg]
+def _linked_query(entity_type: str, subject: Subject | None) -> Select[Any]:
     src, tgt, val = aliased(records), aliased(records), aliased(record_values)
     stmt = (
         select(links.c.source_uid, tgt.c.schema, val.c.prop, val.c.cleaned)
@@ -128,7 +130,7 @@ def _linked_query(entity_type: str, subject: Subject | None) -> Select:  # type:
     )
 
 
-def _rows(conn: Connection, stmt: Select) -> Iterator[tuple[str, ...]]:  # type: ignore[type-arg]
+def _rows(conn: Connection, stmt: Select[Any]) -> Iterator[tuple[str, ...]]:
     result = conn.execute(stmt.execution_options(yield_per=_FETCH))
     try:
         for row in result:

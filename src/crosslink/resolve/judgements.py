@@ -9,10 +9,11 @@ pair is the one that counts, *same* and *different* outrank the model in every r
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from crosslink.access import Clock, Event, Subject, SystemClock, append, load_records
 from crosslink.access import authorize as _authorize
@@ -67,6 +68,13 @@ def _record_of(conn: Connection, ref: str, subject: Subject | None) -> tuple[str
     return row.uid, row.schema
 
 
+def _check(verdict: str, reason: str) -> None:
+    if verdict not in VERDICTS:
+        raise InvalidJudgement(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    if not reason.strip():
+        raise InvalidJudgement("a judgement needs a reason")
+
+
 def judge(
     conn: Connection,
     a: str,
@@ -82,10 +90,7 @@ def judge(
     An entity id stands for its first member: judging two entities *different* keeps them
     apart, *same* joins them. The caller owns the transaction; the audit entry is in it.
     """
-    if verdict not in VERDICTS:
-        raise InvalidJudgement(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
-    if not reason.strip():
-        raise InvalidJudgement("a judgement needs a reason")
+    _check(verdict, reason)
     subject = actor if isinstance(actor, Subject) else None
     (left, left_type), (right, right_type) = (
         _record_of(conn, a, subject),
@@ -101,37 +106,32 @@ def judge(
             match_edges.c.left_uid == left, match_edges.c.right_uid == right
         )
     ).scalar()
-    at = (clock or SystemClock()).now()
-    author = actor.username if isinstance(actor, Subject) else actor
-    agency = actor.agency_id if isinstance(actor, Subject) else None
-    values = {
-        "entity_type": left_type,
-        "left_uid": left,
-        "right_uid": right,
-        "verdict": verdict,
-        "reason": reason.strip(),
-        "author": author,
-        "agency": agency,
-        "at": at,
-        "score": score,
-    }
+    made = Judgement(
+        id=0,
+        entity_type=left_type,
+        left_uid=left,
+        right_uid=right,
+        verdict=verdict,
+        reason=reason.strip(),
+        author=actor.username if isinstance(actor, Subject) else actor,
+        agency=actor.agency_id if isinstance(actor, Subject) else None,
+        at=(clock or SystemClock()).now(),
+        score=score,
+    )
+    values = {k: v for k, v in asdict(made).items() if k != "id"}
     new_id = conn.execute(
         judgements.insert().values(**values).returning(judgements.c.id)
     ).scalar_one()
-    append(
-        conn,
-        actor,
-        Event(
-            "alteration",
-            {"judgement": new_id, "records": [left, right]},
-            details={"verdict": verdict, "entity_type": left_type},
-        ),
-        clock=clock,
+    event = Event(
+        "alteration",
+        {"judgement": new_id, "records": [left, right]},
+        details={"verdict": verdict, "entity_type": left_type},
     )
-    return Judgement(id=new_id, **values)  # type: ignore[arg-type]
+    append(conn, actor, event, clock=clock)
+    return replace(made, id=int(new_id))
 
 
-def _latest(entity_type: str | None = None):  # type: ignore[no-untyped-def]
+def _latest(entity_type: str | None = None) -> Select[Any]:
     """The latest judgement of each pair (a later one overrules an earlier one)."""
     newest = select(
         judgements.c.left_uid, judgements.c.right_uid, func.max(judgements.c.id).label("id")
@@ -139,10 +139,7 @@ def _latest(entity_type: str | None = None):  # type: ignore[no-untyped-def]
     if entity_type is not None:
         newest = newest.where(judgements.c.entity_type == entity_type)
     last = newest.subquery()
-    return select(judgements).join(
-        last,
-        and_(judgements.c.id == last.c.id),
-    )
+    return select(judgements).join(last, judgements.c.id == last.c.id)
 
 
 def list_judgements(conn: Connection, entity_type: str | None = None) -> list[Judgement]:

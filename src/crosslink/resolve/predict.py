@@ -19,7 +19,7 @@ from crosslink.resolve.cluster import Edge, pair_key
 from crosslink.resolve.settings import ModelSpec, settings_creator
 from crosslink.resolve.train import TrainOptions, train
 
-__all__ = ["Scored", "build_linker", "score"]
+__all__ = ["Scored", "build_linker", "conflicts_among", "score"]
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +72,16 @@ def _levels(linker: Linker) -> dict[str, dict[int, str]]:
 
 
 def score(
-    backend: Backend, linker: Linker, floor: float, training: str, conflict: float = 0.0
+    backend: Backend,
+    linker: Linker,
+    floor: float,
+    training: str,
+    conflict: float = 0.0,
+    against: float = 11.0,
 ) -> Scored:
-    """Every blocked pair with probability >= ``floor`` as an edge; those below ``conflict``
-    as conflicts."""
+    """Every blocked pair with probability >= ``floor`` as an edge; a pair below ``conflict``
+    whose comparisons disagree by at least ``against`` bits (the sum of negative weights:
+    evidence against, not mere lack of evidence for) as a conflict."""
     frame = linker.inference.predict(warning_mode="never")
     kept = frame.query_sql(
         "SELECT * FROM {this} "  # noqa: S608  (numbers, not input)
@@ -102,7 +108,9 @@ def score(
     for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
         key = pair_key(left, right)
         if probs[i] < floor:
-            conflicts.add(key)
+            negative = sum(min(float(columns[n][i]), 0.0) for n in names)
+            if negative <= -against:
+                conflicts.add(key)
             continue
         edges.append(Edge(key[0], key[1], float(probs[i])))
         weight_of[key] = float(weights[i])
@@ -117,3 +125,46 @@ def score(
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
     return Scored(edges, conflicts, detail, weight_of, model, training)
+
+
+def conflicts_among(
+    backend: Backend,
+    linker: Linker,
+    pairs: list[tuple[str, str]],
+    conflict: float,
+    against: float,
+) -> set[tuple[str, str]]:
+    """Score ``pairs`` (not blocked together, but chained into one cluster) and return those
+    that are conflicts by the rule of :func:`score`."""
+    if not pairs:
+        return set()
+    ordered = sorted(pair_key(a, b) for a, b in pairs)
+    frame = backend.register(
+        pa.table(
+            {
+                "match_key": pa.array(["0"] * len(ordered), pa.string()),
+                "join_key_l": pa.array([a for a, _ in ordered], pa.string()),
+                "join_key_r": pa.array([b for _, b in ordered], pa.string()),
+            }
+        ),
+        "__crosslink_within",
+    )
+    linker.table_management.register_blocked_pairs_for_predict(frame)
+    predicted = linker.inference.predict(warning_mode="never")
+    low = predicted.query_sql(
+        "SELECT * FROM {this} "  # noqa: S608  (a number, not input)
+        f"WHERE match_probability < {float(conflict)!r}"
+    )
+    table = backend.to_arrow(low)
+    for done in (low, predicted):
+        done.drop_table_from_database_and_remove_from_cache()
+    names = [c[3:] for c in table.column_names if c.startswith("mw_") and "_tf_adj_" not in c]
+    weights = [table[f"mw_{n}"].to_pylist() for n in names]
+    out: set[tuple[str, str]] = set()
+    for i, (left, right) in enumerate(
+        zip(table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist(), strict=True)
+    ):
+        if sum(min(float(w[i]), 0.0) for w in weights) <= -against:
+            out.add(pair_key(left, right))
+    log.info("checked %d chained pairs: %d conflicts", len(ordered), len(out))
+    return out

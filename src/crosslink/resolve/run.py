@@ -22,7 +22,7 @@ from crosslink.resolve.cluster import cluster
 from crosslink.resolve.extract import ENTITY_TYPES, extract
 from crosslink.resolve.ids import Assignment, assign_ids
 from crosslink.resolve.judgements import constraints, labels, list_judgements
-from crosslink.resolve.predict import Scored, build_linker, score
+from crosslink.resolve.predict import Scored, build_linker, conflicts_among, score
 from crosslink.resolve.review import queue_rows
 from crosslink.resolve.schema import (
     entities,
@@ -54,7 +54,10 @@ class ResolveOptions:
     edge_floor: float = 0.05
     """Pairs below it are not kept (too weak to explain or review anything)."""
     conflict_below: float = 0.01
-    """Pairs scored below it are clearly different: no entity may hold both."""
+    conflict_against: float = 11.0
+    """A pair scored below ``conflict_below`` whose comparisons count at least this many bits
+    against it (a different full date of birth, another name …) is a conflict: no entity may
+    hold both, however the two are chained through others."""
     backend: str = "duckdb"
     retrain: bool = False
     """Train anew even when an earlier run's model exists."""
@@ -120,9 +123,21 @@ def _resolve_type(
         options=opts.train,
         labels=labels(conn, entity_type) if stored is None else None,
     )
-    scored = score(backend, linker, opts.edge_floor, how, opts.conflict_below)
+    scored = score(
+        backend, linker, opts.edge_floor, how, opts.conflict_below, opts.conflict_against
+    )
     nodes = table["unique_id"].to_pylist()
-    clusters = cluster(backend, nodes, scored.edges, opts.threshold, rules, scored.conflicts)
+    clusters = cluster(
+        backend,
+        nodes,
+        scored.edges,
+        opts.threshold,
+        rules,
+        scored.conflicts,
+        check=lambda pairs: conflicts_among(
+            backend, linker, pairs, opts.conflict_below, opts.conflict_against
+        ),
+    )
     backend.db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
     previous = _previous_members(conn, entity_type)
     assignment = assign_ids(clusters, previous, _taken_ids(conn))

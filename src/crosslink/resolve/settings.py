@@ -179,6 +179,8 @@ def person_model() -> ModelSpec:
         block_on("given_skel", "birth_year"),
         "l.given_phon = r.family_phon AND l.family_phon = r.given_phon",
         block_on("dob", "nationality"),
+        block_on("given_skel", "family_skel"),
+        block_on("postcodes", "family_skel", arrays_to_explode=["postcodes"]),
         block_on("documents", arrays_to_explode=["documents"]),
         block_on("phones", arrays_to_explode=["phones"]),
         block_on("accounts", arrays_to_explode=["accounts"]),
