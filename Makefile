@@ -23,10 +23,15 @@ system:
 setup: system $(BIN)/crosslink
 	@$(BIN)/python -m compileall -q src >/dev/null
 
+# The demo world, generated, loaded and resolved, then served with one account per role
+# (printed on the console, with the demo password: CROSSLINK_DEMO=true).
+run: export CROSSLINK_DEMO = true
 run: setup
 	$(BIN)/crosslink --data-dir $(DATA) demo generate --seed $(SEED) --scale $(SCALE) --out $(DATA)/world
 	$(BIN)/crosslink --data-dir $(DATA) demo load $(DATA)/world
 	$(BIN)/crosslink --data-dir $(DATA) batches
+	$(BIN)/crosslink --data-dir $(DATA) resolve
+	$(BIN)/crosslink --data-dir $(DATA) serve
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages Crosslink needs that PyPI cannot provide: ICU headers (PyICU, pulled in by
-# followthemoney) and the PostgreSQL server binaries the test fixtures start.
+# followthemoney), the PostgreSQL server binaries the test fixtures start, and Debian's
+# Chromium (with a basic font) for the end-to-end tests of the web pages.
 set -euo pipefail
 
 missing=()
@@ -8,6 +9,8 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists icu-uc 2>/dev/null || missing+=(libicu-dev)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -20,9 +20,13 @@ The tree::
     ├── AuthenticationFailed        unknown user, wrong password, expired session or token (401)
     │   └── RateLimited             too many failed logins; has .retry_after seconds (429)
     ├── AuditError                  the audit log cannot be written or read as asked
-    └── ResolveError                entity resolution cannot do what was asked
-        └── InvalidJudgement        a judgement that cannot stand (no reason, unknown record,
-                                    records of different entity types) (422)
+    ├── ResolveError                entity resolution cannot do what was asked
+    │   └── InvalidJudgement        a judgement that cannot stand (no reason, unknown record,
+    │                               records of different entity types) (422)
+    └── GraphError                  (crosslink.graph.errors) the network cannot do what was asked
+        ├── UnknownNode             no such subject in the network the user may see (404)
+        ├── UnknownNetwork          no detected network with that id in the user's view (404)
+        └── InvalidGraphOption      an option out of range, an unknown format or objective (422)
 
 ``http_status`` is a class attribute so the web layer can turn any of these into an RFC 9457
 problem response in one place. Messages are one plain line for a person to read: no colour

@@ -29,6 +29,21 @@ class Settings(BaseSettings):
         default=0, ge=0, le=64, description="Processes mapping rows on import; 0 = automatic."
     )
     demo: bool = Field(default=False, description="Demo mode: generated world, demo accounts.")
+    host: str = Field(default="127.0.0.1", description="Address `crosslink serve` listens on.")
+    port: int = Field(default=8000, ge=0, le=65535, description="Port `crosslink serve` uses.")
+    session_hours: float = Field(
+        default=8.0, gt=0, le=24 * 7, description="A web session ends this long after login."
+    )
+    session_idle_minutes: float = Field(
+        default=30.0, gt=0, le=24 * 60, description="A web session unused this long ends."
+    )
+    cookie_secure: bool = Field(default=True, description="Send session cookies over HTTPS only.")
+    search_region: str = Field(
+        default="BE", min_length=2, max_length=2, description="Country for national numbers."
+    )
+    upload_max_mb: int = Field(
+        default=200, ge=1, le=10_000, description="Largest file the web import accepts."
+    )
 
     @model_validator(mode="after")
     def _absolute_dir(self) -> Settings:

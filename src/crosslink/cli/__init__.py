@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from crosslink.cli import _access, _cases, _data, _demo, _imports, _resolve
+from crosslink.cli import _access, _cases, _data, _demo, _imports, _network, _resolve, _serve
 from crosslink.cli._context import build_state
 from crosslink.errors import CrosslinkError
 
@@ -43,6 +43,8 @@ _demo.register(app)
 _access.register(app)
 _cases.register(app)
 _resolve.register(app)
+_serve.register(app)
+_network.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

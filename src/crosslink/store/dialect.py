@@ -72,6 +72,19 @@ def _emit_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
+def share_across_threads(engine: Engine) -> None:
+    """Let a SQLite connection opened in one thread be used and closed in another (a web
+    server's thread pool runs each step of a request anywhere; never two at once). PostgreSQL
+    connections need nothing."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    def _connect(_dialect: Any, _record: Any, _args: Any, kwargs: dict[str, Any]) -> None:
+        kwargs["check_same_thread"] = False
+
+    event.listen(engine, "do_connect", _connect)
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 

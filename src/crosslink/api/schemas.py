@@ -1,0 +1,230 @@
+"""The JSON shapes of the API (and so of its OpenAPI schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CapabilitiesOut(Out):
+    view_records: bool
+    importing: bool
+    audit: bool
+    users: bool
+
+
+class MeOut(Out):
+    username: str
+    agency_id: str
+    agency_kind: str
+    roles: list[str]
+    capabilities: CapabilitiesOut
+
+
+class HitOut(Out):
+    uid: str
+    schema_: str = Field(alias="schema", serialization_alias="schema")
+    entity_id: str | None
+    label: str
+    prop: str
+    value: str
+    source_id: str
+    handling_code: str
+    conditions: str | None = None
+
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+
+class SearchPage(Out):
+    items: list[HitOut]
+    page: int
+    per_page: int
+    has_more: bool
+    read_as: list[str] = Field(description="The kinds the query could be read as.")
+
+
+class RecordOut(Out):
+    uid: str
+    schema_: str = Field(alias="schema", serialization_alias="schema")
+    label: str
+    source_id: str
+    agency: str
+    dataset: str
+    file_name: str
+    row_number: int
+    batch_id: int
+    imported_by: str
+    imported_at: dt.datetime
+    handling_code: str
+    conditions: str | None
+    source_grade: str
+    info_grade: str
+    person_category: str | None
+    values: dict[str, list[str]]
+
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+
+class LinkOut(Out):
+    link_type: str
+    outgoing: bool
+    record_uid: str
+    other_uid: str
+    other_label: str
+    other_schema: str
+    other_entity: str | None
+    start_date: str | None
+    end_date: str | None
+    source_id: str
+    handling_code: str
+
+
+class TimelineOut(Out):
+    date: str
+    what: str
+    label: str
+    record_uid: str
+
+
+class ProfileOut(Out):
+    ref: str
+    entity_id: str | None
+    entity_type: str
+    label: str
+    records: list[RecordOut]
+    links: list[LinkOut]
+    timeline: list[TimelineOut]
+    links_truncated: bool
+
+
+class SideOut(Out):
+    uid: str
+    label: str
+    entity_id: str
+    values: dict[str, list[str]]
+    conditions: str | None
+
+
+class PairOut(Out):
+    entity_type: str
+    kind: str
+    probability: float
+    weight: float
+    impact: float
+    comparisons: list[dict[str, Any]]
+    left: SideOut
+    right: SideOut
+
+
+class JudgementIn(BaseModel):
+    left: str = Field(min_length=1, max_length=64, description="A record uid or entity id.")
+    right: str = Field(min_length=1, max_length=64)
+    verdict: Literal["same", "different", "unsure"]
+    reason: str = Field(min_length=1, max_length=2000, pattern=r"\S")
+
+
+class JudgementOut(Out):
+    id: int
+    entity_type: str
+    left_uid: str
+    right_uid: str
+    verdict: str
+    reason: str
+    author: str
+    agency: str | None
+    at: dt.datetime
+    score: float | None
+
+
+class IssueOut(Out):
+    row: int
+    column: str | None
+    value: str | None
+    reason: str
+    severity: str
+
+
+class ImportReport(Out):
+    file: str
+    dry_run: bool
+    batch_id: int | None
+    duplicate_of: int | None
+    rows_read: int
+    rows_rejected: int
+    records_added: int
+    records_existing: int
+    links_added: int
+    warnings: int
+    unknown_columns: list[str]
+    issues: list[IssueOut]
+
+
+class MappingOut(Out):
+    name: str
+    description: str
+
+
+class SourceOut(Out):
+    id: str
+    agency: str
+    dataset: str
+    handling_code: str
+
+
+class AuditEntryOut(Out):
+    seq: int
+    at: dt.datetime
+    actor: str
+    agency: str | None
+    action: str
+    target: str
+    justification: str | None
+    recipients: str | None
+    details: str | None
+
+
+class UserOut(Out):
+    id: int
+    username: str
+    agency_id: str
+    roles: list[str]
+    active: bool
+    full_name: str | None
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=200, pattern=r"^[\w.@+-]+$")
+    agency_id: str = Field(min_length=1, max_length=64)
+    roles: list[str] = Field(min_length=1, max_length=9)
+    password: str = Field(min_length=12, max_length=1000)
+    full_name: str | None = Field(default=None, max_length=200)
+
+
+class ActiveIn(BaseModel):
+    active: bool
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    scopes: list[Literal["records:read", "records:export", "import", "audit:read"]] = Field(
+        min_length=1
+    )
+
+
+class TokenOut(Out):
+    id: int
+    name: str
+    scopes: list[str]
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked: bool
+
+
+class NewTokenOut(BaseModel):
+    token: str = Field(description="Shown once: store it now, it is kept hashed only.")

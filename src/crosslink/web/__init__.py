@@ -1,0 +1,13 @@
+"""Server-rendered pages (Jinja2) with a small local stylesheet and script; every asset is
+served from ``/static`` by this server: no CDN, no outside fonts."""
+
+from fastapi import APIRouter
+
+from crosslink.web import admin, auth, pages
+
+router = APIRouter(include_in_schema=False)
+router.include_router(auth.router)
+router.include_router(pages.router)
+router.include_router(admin.router)
+
+__all__ = ["router"]
