@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,13 +63,16 @@ def _sqlite_store(template: Path, tmp_path: Path) -> Store:
     return Store.from_url(f"sqlite:///{path}")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Store]:
-    """A fresh, migrated store; every store test runs once per backend."""
-    if request.param == "sqlite":
-        created = _sqlite_store(sqlite_template, tmp_path)
-        yield created
-        created.dispose()
+@contextmanager
+def fresh_store(request: pytest.FixtureRequest, backend: str, directory: Path) -> Iterator[Store]:
+    """A fresh, migrated store on ``backend``, removed afterwards: a copy of the SQLite
+    template in ``directory``, or a database made from the PostgreSQL template."""
+    if backend == "sqlite":
+        created = _sqlite_store(request.getfixturevalue("sqlite_template"), directory)
+        try:
+            yield created
+        finally:
+            created.dispose()
         return
     server: TemporaryPostgres = request.getfixturevalue("pg_server")
     name = f"t_{uuid.uuid4().hex[:12]}"
@@ -83,6 +87,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path)
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, migrated store; every store test runs once per backend."""
+    with fresh_store(request, request.param, tmp_path) as created:
+        yield created
 
 
 @pytest.fixture

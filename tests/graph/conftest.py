@@ -5,19 +5,17 @@ network alone). Generated and loaded once per session and backend; tests roll ba
 from __future__ import annotations
 
 import csv
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection
 
 from crosslink.demo import Proportions, WorldConfig, generate_world, load_world
 from crosslink.graph.evaluate import TrueMember
 from crosslink.store import Store
-from crosslink.store.pgserver import TemporaryPostgres
-from tests.conftest import _TEMPLATE_DB, _sqlite_store
+from tests.conftest import fresh_store
 from tests.graph.helpers import assign_truth_membership
 
 SEED = 11
@@ -58,31 +56,11 @@ def graph_world(
     sqlite_template: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[GraphWorld]:
-    cleanup = None
-    if request.param == "sqlite":
-        store = _sqlite_store(sqlite_template, tmp_path_factory.mktemp("graph-store"))
-    else:
-        server: TemporaryPostgres = request.getfixturevalue("pg_server")
-        name = f"g_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE_DB}"))
-        store = Store.from_url(server.url(name))
-
-        def cleanup() -> None:
-            with admin.connect() as conn:
-                conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-            admin.dispose()
-
-    with store.transaction() as conn:
-        load_world(conn, graph_world_files)
-        truth = assign_truth_membership(conn, graph_world_files / "truth")
-    try:
+    with fresh_store(request, request.param, tmp_path_factory.mktemp("graph-store")) as store:
+        with store.transaction() as conn:
+            load_world(conn, graph_world_files)
+            truth = assign_truth_membership(conn, graph_world_files / "truth")
         yield GraphWorld(graph_world_files, store, truth)
-    finally:
-        store.dispose()
-        if cleanup is not None:
-            cleanup()
 
 
 @pytest.fixture

@@ -4,13 +4,12 @@ backend; tests that change things do so in a transaction they roll back."""
 from __future__ import annotations
 
 import csv
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, create_engine, select, text
+from sqlalchemy import Connection, select
 
 from crosslink.demo import WorldConfig, generate_world
 from crosslink.demo._api import read_manifest, register_sources
@@ -18,9 +17,8 @@ from crosslink.demo.partners import PARTNER_DIR
 from crosslink.ingest import ImportRequest, import_file, load_mapping
 from crosslink.resolve import ResolveOptions, resolve
 from crosslink.store import Store
-from crosslink.store.pgserver import TemporaryPostgres
 from crosslink.store.schema import records
-from tests.conftest import _TEMPLATE_DB, _sqlite_store
+from tests.conftest import fresh_store
 
 SEED = 11
 SCALE = 2000
@@ -88,31 +86,11 @@ def resolved(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Resolved]:
     """The world (without ``HELD_BACK``) in a store, resolved once."""
-    cleanup = None
-    if request.param == "sqlite":
-        store = _sqlite_store(sqlite_template, tmp_path_factory.mktemp("resolve-store"))
-    else:
-        server: TemporaryPostgres = request.getfixturevalue("pg_server")
-        name = f"r_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE_DB}"))
-        store = Store.from_url(server.url(name))
-
-        def cleanup() -> None:
-            with admin.connect() as conn:
-                conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-            admin.dispose()
-
-    with store.transaction() as conn:
-        import_files(conn, small_world.out, None, {HELD_BACK})
-        resolve(conn, ResolveOptions())
-    try:
+    with fresh_store(request, request.param, tmp_path_factory.mktemp("resolve-store")) as store:
+        with store.transaction() as conn:
+            import_files(conn, small_world.out, None, {HELD_BACK})
+            resolve(conn, ResolveOptions())
         yield Resolved(store, small_world)
-    finally:
-        store.dispose()
-        if cleanup is not None:
-            cleanup()
 
 
 @pytest.fixture
