@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -20,11 +21,19 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 _TEMPLATE_DB = "crosslink_template"
 
 
-def _service_missing(what: str) -> None:
+def _service_missing(what: str) -> NoReturn:
     """Under CI a missing service fails the run; on a developer's machine it skips."""
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{what} (CI=true: a missing service is an error)")
     pytest.skip(what)
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of the real data sets in ../shared/data; missing is an error under CI."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.is_file():
+        _service_missing(f"{path} is not there (the shared data sets sit beside the repo)")
+    return path
 
 
 @pytest.fixture(scope="session")

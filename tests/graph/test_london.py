@@ -16,9 +16,7 @@ from crosslink.graph import (
     key_players,
     load_edge_csv,
 )
-from tests.conftest import SHARED_DATA
-
-LONDON = SHARED_DATA / "networks" / "london_gang_edges.csv"
+from tests.conftest import shared_file
 
 
 def _plain(path: Path) -> tuple[set[str], set[frozenset[str]]]:
@@ -58,9 +56,7 @@ def _plain_components(nodes: set[str], ties: set[frozenset[str]]) -> list[int]:
 
 @pytest.fixture(scope="module")
 def london() -> Path:
-    if not LONDON.exists():
-        pytest.skip(f"{LONDON} is not there")
-    return LONDON
+    return shared_file("networks", "london_gang_edges.csv")
 
 
 def test_density_degrees_and_components_match_plain_python(london: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 
 import pyarrow.csv as pacsv
@@ -13,15 +12,11 @@ from crosslink.resolve.backend import Backend, DuckDBBackend, SparkBackend, Spar
 from crosslink.resolve.evaluate import raw_record, resolve_table, scores
 from crosslink.resolve.extract import RawRecord
 from crosslink.resolve.train import TrainOptions
-from tests.conftest import SHARED_DATA
-
-FAKE = SHARED_DATA / "er" / "fake_1000.csv"
+from tests.conftest import _service_missing, shared_file
 
 
 def fake_records() -> tuple[list[RawRecord], dict[str, str]]:
-    if not FAKE.is_file():
-        pytest.skip(f"{FAKE} is not here")
-    rows = pacsv.read_csv(FAKE).to_pylist()
+    rows = pacsv.read_csv(shared_file("er", "fake_1000.csv")).to_pylist()
     raws = [
         raw_record(
             str(r["unique_id"]),
@@ -56,9 +51,8 @@ def _spark() -> Backend:
     try:
         return SparkBackend(SparkOptions(master="local[1]", shuffle_partitions=1))
     except (ServiceUnavailable, ImportError) as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Spark unavailable under CI=true: {exc}")
-        pytest.skip(f"Spark unavailable: {exc}")
+        _service_missing(f"Spark unavailable: {exc}")
+        raise
 
 
 @pytest.mark.spark
