@@ -143,7 +143,7 @@ def duckdb_floor(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def child(url: str, path: str, mapping_path: str) -> None:
+def child(url: str, path: str, mapping_path: str, workers_setting: str = "0") -> None:
     """Run one import (in a subprocess) and print its figures as JSON."""
     from crosslink.ingest import ImportRequest, auto_workers, import_file, load_mapping
     from crosslink.store import Store
@@ -158,7 +158,7 @@ def child(url: str, path: str, mapping_path: str) -> None:
         mapping=load_mapping(mapping_path),
         source_id="bench",
         chunk_size=5000,
-        workers=auto_workers(Path(path)),
+        workers=auto_workers(Path(path), int(workers_setting)),
     )
     started = time.perf_counter()
     with store.transaction() as conn:
@@ -186,9 +186,9 @@ def child(url: str, path: str, mapping_path: str) -> None:
     )
 
 
-def run_child(url: str, path: Path, mapping: Path) -> dict[str, float]:
+def run_child(url: str, path: Path, mapping: Path, workers: int) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, __file__, "--child", url, str(path), str(mapping)],
+        [sys.executable, __file__, "--child", url, str(path), str(mapping), str(workers)],
         capture_output=True,
         text=True,
         check=True,
@@ -201,7 +201,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
-    parser.add_argument("--child", nargs=3)
+    parser.add_argument("--child", nargs=4)
+    parser.add_argument("--workers", type=int, default=0, help="0: automatic")
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -230,7 +231,7 @@ def main() -> None:
                         assert pg is not None
                         _create_db(pg.url(), f"bench_{rows}")
                         url = pg.url(f"bench_{rows}")
-                    r = run_child(url, path, mapping)
+                    r = run_child(url, path, mapping, args.workers)
                     print(
                         f"{rows:>9} {size:>6.0f} {backend:<10} {r['seconds']:>8.1f} "
                         f"{r['rows'] / r['seconds']:>9,.0f} {r['cpu_seconds']:>7.1f} "
