@@ -267,7 +267,7 @@ def passport_number(rng: random.Random, country: str) -> str:
 
 
 def be_national_number(rng: random.Random, birth: dt.date, male: bool) -> str:
-    """A Belgian national register number (YY.MM.DD-XXX.CC) with a valid check."""
+    """A Belgian national register number, YY.MM.DD-NNN.CC, with a valid check."""
     serial = rng.randrange(1, 998)
     if serial % 2 != (1 if male else 0):
         serial += 1
