@@ -33,6 +33,13 @@ _CACHE_LIMIT = 200_000
 _CACHED_LENGTH = 100
 
 
+def _field(spec: Spec, prop: str, kind: str, strict: bool) -> _Field:
+    """Compile a value spec: its column label for issues and its case-folded map."""
+    label = spec.column if spec.column is not None else "+".join(spec.source_columns) or prop
+    mapped = {k.casefold(): v for k, v in spec.map.items()} if spec.map else None
+    return _Field(prop, spec, kind, strict, label, mapped)
+
+
 def key_digest(values: list[str]) -> str:
     return digest(["key", *values])
 
@@ -81,6 +88,8 @@ class RowMapper:
             region=mapping.region or source.region, date_order=mapping.date_order
         )
         self._cache: dict[tuple[str, str, str | None], tuple[str, str] | str] = {}
+        # Keyed by id(): the specs are the mapping's own, alive as long as this mapper.
+        self._other_fields: dict[int, _Field] = {}
         self._fields = {
             alias: [self._compile(entity, prop, spec) for prop, spec in entity.properties.items()]
             for alias, entity in mapping.entities.items()
@@ -93,9 +102,7 @@ class RowMapper:
             pspec = self.model.prop(entity.type, prop)
             kind = pspec.type if pspec.type else f"category:{pspec.category}"
         strict = spec.required or (entity.key is not None and spec.column in entity.key)
-        label = spec.column if spec.column is not None else "+".join(spec.source_columns) or prop
-        mapped = {k.casefold(): v for k, v in spec.map.items()} if spec.map else None
-        return _Field(prop, spec, kind, strict, label, mapped)
+        return _field(spec, prop, kind, strict)
 
     def map(self, row: RawRow) -> RowResult:
         result = RowResult(row.number)
@@ -125,10 +132,12 @@ class RowMapper:
 
     # -- values ----------------------------------------------------------------------------
     def _raw(self, spec: Spec, row: RawRow) -> list[tuple[str, str]]:
-        """(column label, text) pairs for a value spec outside an entity's properties."""
-        label = spec.column if spec.column is not None else "+".join(spec.source_columns)
-        mapped = {k.casefold(): v for k, v in spec.map.items()} if spec.map else None
-        return _Field("", spec, "", False, label, mapped).extract(row.values)
+        """(column label, text) pairs for a value spec outside an entity's properties
+        (category, provenance, link dates), compiled on first use."""
+        compiled = self._other_fields.get(id(spec))
+        if compiled is None:
+            compiled = self._other_fields[id(spec)] = _field(spec, "", "", False)
+        return compiled.extract(row.values)
 
     def _clean(self, kind: str, raw: str, ctx: CleanContext | None = None) -> tuple[str, str] | str:
         """(cleaned, fingerprint) of ``raw`` for a value type or ``category:<list>``, or the

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from crosslink.ingest._drafts import Issue, LinkDraft, RecordDraft, RefKey, RowResult
+from crosslink.ingest._hashing import digest
 from crosslink.store.dialect import MAX_IN_PARAMS, bulk_insert
 from crosslink.store.schema import links, record_values, records, rejections
 
@@ -274,8 +275,6 @@ def _ends(end: str | RefKey, found: dict[RefKey, list[str]]) -> list[str]:
 
 
 def _derived_uid(link_uid: str, source_uid: str, target_uid: str) -> str:
-    from crosslink.ingest._hashing import digest
-
     return digest([link_uid, source_uid, target_uid])
 
 

@@ -230,13 +230,14 @@ def _flatten(obj: dict[str, Any], prefix: str, out: dict[str, RawValue]) -> str 
         elif isinstance(value, list):
             if any(isinstance(v, dict | list) for v in value):
                 return f"field {name!r} holds nested lists or objects, which cannot be mapped"
-            out[name] = [_scalar(v) for v in value if v is not None]
+            out[name] = [scalar_text(v) for v in value if v is not None]
         else:
-            out[name] = None if value is None else _scalar(value)
+            out[name] = None if value is None else scalar_text(value)
     return None
 
 
-def _scalar(value: Any) -> str:
+def scalar_text(value: Any) -> str:
+    """The text of a spreadsheet or JSON scalar, as a person would read it."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
@@ -244,8 +245,3 @@ def _scalar(value: Any) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)
-
-
-def scalar_text(value: Any) -> str:
-    """The text of a spreadsheet or JSON scalar, as a person would read it."""
-    return _scalar(value)
