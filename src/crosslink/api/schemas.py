@@ -228,3 +228,54 @@ class TokenOut(Out):
 
 class NewTokenOut(BaseModel):
     token: str = Field(description="Shown once: store it now, it is kept hashed only.")
+
+
+class NetworkNodeOut(Out):
+    id: str = Field(description="Entity id (or record uid of an unresolved actor).")
+    label: str
+    kind: str = Field(description="Person, Organisation or Ad.")
+    center: bool = Field(description="The actor whose ego network this is.")
+    key_player: bool = Field(description="Among the most central actors of its component.")
+    score: float = Field(description="Key-player score (0 for victims and ads: not ranked).")
+    community: int = Field(description="Community number within the component (Leiden, CPM).")
+    degree: int = Field(description="Ties in the whole network you may see (more may follow).")
+    roles: list[str]
+    categories: list[str]
+    countries: list[str]
+    agencies: list[str]
+
+
+class EvidenceOut(Out):
+    kind: str
+    weight: float
+    count: int
+    records: list[str] = Field(description="Record uids behind the tie (only ones you may see).")
+    links: list[str]
+    sources: list[str]
+    agencies: list[str]
+    handling_codes: list[str]
+    via: list[str] = Field(description="The shared things the tie goes through, by label.")
+    directed_from: list[str]
+    first: str | None
+    last: str | None
+
+
+class NetworkEdgeOut(Out):
+    id: str
+    source: str
+    target: str
+    weight: float
+    kinds: list[str]
+    agencies: list[str]
+    evidence: list[EvidenceOut]
+
+
+class NetworkOut(Out):
+    center: str
+    label: str
+    hops: int
+    truncated: bool = Field(description="More actors were within reach than one view shows.")
+    kinds: list[str] = Field(description="Every kind of tie in this view.")
+    agencies: list[str] = Field(description="Every agency behind a tie in this view.")
+    nodes: list[NetworkNodeOut]
+    edges: list[NetworkEdgeOut]
