@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 from crosslink.access import Clock, Subject
 from crosslink.api import schemas
 from crosslink.api.deps import ReadUser, Svc, UoW
+from crosslink.api.search import record_labels
 from crosslink.api.v1 import Justification, problems
 from crosslink.errors import JustificationRequired
 from crosslink.graph import (
@@ -152,7 +153,13 @@ def ego_view(
     network = _only(build_network(conn, subject, options), query.kinds, query.agencies)
     center = network.find(query.ref)
     shown, truncated = _nearest(network, center, query.hops)
-    view = _view(network, shown, center, query.hops, truncated, _measures(network, center))
+    view = _view(
+        network,
+        shown,
+        (center, query.hops, truncated),
+        _measures(network, center),
+        _labels(conn, network, shown),
+    )
     log_network_access(
         conn,
         subject,
@@ -213,14 +220,29 @@ def _measures(network: Network, center: int) -> _Measures:
     )
 
 
+def _labels(conn: Connection, network: Network, shown: list[int]) -> dict[str, str]:
+    """Each actor's name as a source wrote it (the longest), as search and profiles show it.
+
+    The network's own labels are built from cleaned values, made for matching, not reading.
+    """
+    found = record_labels(conn, (uid for i in shown for uid in sorted(network.nodes[i].records)))
+    labels: dict[str, str] = {}
+    for i in shown:
+        node = network.nodes[i]
+        names = [found[uid] for uid in sorted(node.records) if found.get(uid, uid) != uid]
+        labels[node.id] = max(names, key=len, default="") or node.label or node.id
+    return labels
+
+
 def _view(
     network: Network,
     shown: list[int],
-    center: int,
-    hops: int,
-    truncated: bool,
+    where: tuple[int, int, bool],
     measures: _Measures,
+    labels: dict[str, str],
 ) -> EgoView:
+    """The view of ``shown``; ``where`` is (centre index, hops, truncated)."""
+    center, hops, truncated = where
     chosen = set(shown)
     nodes = []
     for i in shown:
@@ -228,7 +250,7 @@ def _view(
         nodes.append(
             NodeView(
                 id=node.id,
-                label=node.label or node.id,
+                label=labels[node.id],
                 kind=node.kind,
                 center=i == center,
                 key_player=node.id in measures.key,
@@ -246,7 +268,7 @@ def _view(
     ]
     return EgoView(
         center=network.nodes[center].id,
-        label=network.nodes[center].label or network.nodes[center].id,
+        label=labels[network.nodes[center].id],
         hops=hops,
         truncated=truncated,
         kinds=tuple(sorted({k for e in edges for k in e.kinds})),
