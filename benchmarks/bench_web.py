@@ -1,12 +1,22 @@
-"""Web service under load: entity profile and search latency (p50 / p95) and errors.
+"""Web service under load: entity profile and search latency (p50/p95/p99/max), errors, CPU.
 
-A load generator on loopback: ``crosslink serve`` runs in its own process on the demo world
-(generated, loaded and resolved once into --data-dir, or an existing store by --database-url)
+A load generator on loopback: ``crosslink serve`` runs in its own process(es) on a demo world
 and N concurrent users (httpx, asyncio), each logged in as the analyst, alternate a search for
-a known last name and the profile of a known entity, with a justification, for --seconds.
+a known last name and the profile of a known person entity, with a justification.
 
-Usage: .venv/bin/python benchmarks/bench_web.py [--scale 5000] [--users 20] [--seconds 30]
-                                                [--data-dir data/bench-web] [--database-url URL]
+The world is built once into --data-dir and reused: ``world/`` (``crosslink demo generate``),
+then ``crosslink demo load`` and ``crosslink resolve`` into SQLite (``crosslink.db``), into
+--database-url, or with --postgres into a PostgreSQL cluster kept in ``<data-dir>/pg`` (started
+when needed, left running with --keep-server so the next run starts at once). Every build step
+logs to ``<data-dir>/build.log``; a resolve that runs longer than --resolve-minutes or grows
+past --resolve-gib is stopped (the load then runs on the records, with entities only if some
+were resolved before).
+
+Usage:
+  .venv/bin/python benchmarks/bench_web.py --scale 5000 --users 20 --requests 4000
+  .venv/bin/python benchmarks/bench_web.py --postgres --scale 1000000 \
+      --data-dir /tmp/crosslink-bench-1m --workers 2 --requests 4000 --keep-server
+  .venv/bin/python benchmarks/bench_web.py --postgres --data-dir D --build-only --keep-server
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import socket
 import statistics
 import subprocess
@@ -23,45 +34,175 @@ import time
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from crosslink.access import load_subject, visible_records
 from crosslink.access.passwords import DEMO_PASSWORD
 from crosslink.api.demo import ensure_demo_accounts
-from crosslink.demo import WorldConfig, generate_world, load_world
-from crosslink.resolve import ResolveOptions, resolve
 from crosslink.resolve.schema import entities, entity_members
 from crosslink.settings import Settings
 from crosslink.store import Store
+from crosslink.store.pgserver import find_bindir
 from crosslink.store.schema import record_values, records
 
 WHY = "benchmark: load test of the workbench"
+BIN = Path(sys.executable).parent
+TICKS = os.sysconf("SC_CLK_TCK")
+# A server for a million records: the default 128 MB of shared buffers would read the indexes
+# from the page cache on every query. Durability is off, as in the tests' throwaway servers.
+PG_OPTIONS = (
+    "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+    "-c full_page_writes=off -c max_connections=200 -c shared_buffers=2GB "
+    "-c work_mem=32MB -c maintenance_work_mem=512MB -c max_wal_size=4GB"
+)
 
 
-def prepare(settings: Settings, scale: int) -> Store:
+class BenchPostgres:
+    """A PostgreSQL cluster in ``<data-dir>/pg`` that outlives the benchmark (unlike the tests')."""
+
+    def __init__(self, root: Path, port: int) -> None:
+        found = find_bindir()
+        if found is None:
+            raise SystemExit("no PostgreSQL server binaries (apt-get install postgresql)")
+        self.bindir, self.root, self.port = found, root, port
+        self.datadir = root / "pg"
+        self.run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run([*self.run_as, str(self.bindir / tool), *args], check=True)
+
+    def start(self) -> None:
+        if not (self.datadir / "PG_VERSION").exists():
+            self.datadir.mkdir(parents=True, exist_ok=True)
+            if self.run_as:
+                subprocess.run(["chown", "-R", "postgres:postgres", str(self.datadir)], check=True)
+            self._run("initdb", "-D", str(self.datadir), "-U", "crosslink", "-A", "trust")
+        if (self.datadir / "postmaster.pid").exists():
+            return
+        options = f"-p {self.port} -k {self.datadir} {PG_OPTIONS}"
+        log = str(self.datadir / "server.log")
+        self._run("pg_ctl", "-D", str(self.datadir), "-o", options, "-w", "-l", log, "start")
+        done = subprocess.run(
+            [str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port)]
+            + ["-U", "crosslink", "crosslink"],
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode and b"already exists" not in done.stderr:
+            raise SystemExit(done.stderr.decode())
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+
+    def url(self) -> str:
+        return f"postgresql+psycopg://crosslink@127.0.0.1:{self.port}/crosslink"
+
+    def postmaster(self) -> int:
+        return int((self.datadir / "postmaster.pid").read_text().split()[0])
+
+
+def cli_args(settings: Settings) -> list[str]:
+    args = [str(BIN / "crosslink"), "--data-dir", str(settings.data_dir)]
+    return args + (["--database-url", settings.database_url] if settings.database_url else [])
+
+
+def tree(pid: int) -> list[int]:
+    """The process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        todo.extend(children.get(found[-1], []))
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process tree: the living processes, and the reaped ones via the root."""
+    total = 0.0
+    for index, member in enumerate(tree(pid)):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        if index == 0:
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime of reaped children
+    return total / TICKS
+
+
+def rss_gib(pid: int) -> float:
+    pages = 0
+    for member in tree(pid):
+        try:
+            pages += int(Path(f"/proc/{member}/statm").read_text().split()[1])
+        except OSError:
+            continue
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**30
+
+
+def step(settings: Settings, log: Path, args: list[str], limit_s: float, limit_gib: float) -> bool:
+    """Run one CLI build step, logging to ``log``; stop it past the time or memory limit."""
+    started, peak = time.monotonic(), 0.0
+    with log.open("a") as out:
+        out.write(f"\n$ {' '.join(args)}\n")
+        out.flush()
+        proc = subprocess.Popen(cli_args(settings) + args, stdout=out, stderr=out)
+        while proc.poll() is None:
+            time.sleep(2)
+            peak = max(peak, rss_gib(proc.pid))
+            elapsed = time.monotonic() - started
+            if elapsed > limit_s or peak > limit_gib:
+                proc.kill()
+                proc.wait()
+                note = f"stopped after {elapsed:.0f} s, peak RSS {peak:.1f} GiB"
+                out.write(f"{note}\n")
+                print(f"{args[0]} {args[1] if len(args) > 1 else ''}: {note}")
+                return False
+        note = (
+            f"exit {proc.returncode} after {time.monotonic() - started:.0f} s, peak {peak:.1f} GiB"
+        )
+        out.write(note + "\n")
+    print(f"{' '.join(args[:2])}: {note}")
+    return proc.returncode == 0
+
+
+def count(store: Store, table: str) -> int:
+    with store.transaction() as conn:
+        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
+
+
+def prepare(settings: Settings, args: argparse.Namespace) -> Store:
+    """Build what is missing: world, load, resolve, demo accounts."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    log, world = settings.data_dir / "build.log", settings.data_dir / "world"
+    if not (world / "manifest.json").exists():
+        gen = ["demo", "generate", "--seed", "7", "--scale", str(args.scale), "--out", str(world)]
+        if not step(settings, log, gen, 4 * 3600, 20):
+            raise SystemExit(f"generating the world failed, see {log}")
     store = Store.open(settings)
     store.migrate()
-    with store.transaction() as conn:
-        count = conn.execute(select(func.count()).select_from(records)).scalar_one()
-    if count == 0:
-        world = settings.data_dir / "world"
-        started = time.perf_counter()
-        generate_world(WorldConfig(seed=7, scale=scale), world)
-        with store.transaction() as conn:
-            load_world(conn, world)
-        with store.transaction() as conn:
-            resolve(conn, ResolveOptions(started_by="bench"))
-        print(f"world of scale {scale} prepared in {time.perf_counter() - started:.0f} s")
+    if count(store, "records") == 0 and not step(
+        settings, log, ["demo", "load", str(world)], 4 * 3600, 20
+    ):
+        raise SystemExit(f"loading the world failed, see {log}")
+    if count(store, "entities") == 0 and not args.no_resolve:
+        step(settings, log, ["resolve"], args.resolve_minutes * 60, args.resolve_gib)
     with store.transaction() as conn:
         ensure_demo_accounts(conn, demo=True)
     return store
 
 
-def samples(store: Store, n: int = 200) -> tuple[list[str], list[str], int]:
-    """Last names and entity ids the analyst may see, and the number of records."""
+def samples(store: Store, n: int = 500) -> tuple[list[str], list[str], int]:
+    """Last names and person entity ids the analyst may see, and the number of records."""
     with store.transaction() as conn:
-        analyst = load_subject(conn, "analyst")
-        seen = visible_records(analyst)
+        seen = visible_records(load_subject(conn, "analyst"))
         names = list(
             conn.execute(
                 select(record_values.c.original)
@@ -89,18 +230,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+def start_server(settings: Settings, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, CROSSLINK_DEMO="true", CROSSLINK_COOKIE_SECURE="false")
-    args = [str(Path(sys.executable).parent / "crosslink"), "--data-dir", str(settings.data_dir)]
-    if settings.database_url:
-        args += ["--database-url", settings.database_url]
-    args += ["serve", "--port", str(port), "--no-demo-accounts"]
+    args = cli_args(settings) + ["serve", "--port", str(port), "--no-demo-accounts"]
+    if workers != 1:
+        args += ["--workers", str(workers)]
     return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
 
 
 async def wait_up(base: str) -> None:
     async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(300):
+        for _ in range(600):
             try:
                 if (await client.get("/login")).status_code == 200:
                     return
@@ -110,73 +250,133 @@ async def wait_up(base: str) -> None:
     raise RuntimeError("the server did not start")
 
 
-async def user(
-    base: str, names: list[str], ids: list[str], until: float, out: dict[str, list[float]]
-) -> None:
+class Load:
+    """Shared state of the users: the work left and what was measured."""
+
+    def __init__(self, names: list[str], ids: list[str], requests: int, seconds: float) -> None:
+        self.names, self.ids, self.left = names, ids, requests
+        self.until = time.monotonic() + seconds
+        self.out: dict[str, list[float]] = {"search": [], "profile": []}
+        self.errors: dict[str, list[str]] = {"search": [], "profile": []}
+
+    def more(self) -> bool:
+        self.left -= 1
+        return self.left >= 0 and time.monotonic() < self.until
+
+
+async def user(base: str, load: Load) -> None:
     rng = random.Random()
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         login = await client.post(
             "/api/v1/session", json={"username": "analyst", "password": DEMO_PASSWORD}
         )
         login.raise_for_status()
-        while time.monotonic() < until:
+        while load.more():
             kind = rng.choice(("search", "profile"))
-            if kind == "search":
-                url, params = "/api/v1/search", {"q": rng.choice(names), "kind": "name"}
+            if kind == "search" or not load.ids:
+                kind, url = "search", "/api/v1/search"
+                params = {"q": rng.choice(load.names), "kind": "name"}
             else:
-                url, params = f"/api/v1/entities/{rng.choice(ids)}", {}
+                url, params = f"/api/v1/entities/{rng.choice(load.ids)}", {}
             started = time.perf_counter()
             try:
                 response = await client.get(url, params={**params, "justification": WHY})
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            elapsed = (time.perf_counter() - started) * 1000
-            out[kind if ok else f"{kind}-error"].append(elapsed)
+                error = "" if response.status_code == 200 else str(response.status_code)
+            except httpx.HTTPError as exc:
+                error = type(exc).__name__
+            if error:
+                load.errors[kind].append(error)
+            else:
+                load.out[kind].append((time.perf_counter() - started) * 1000)
 
 
-def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else 0.0
+def pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else 0.0
 
 
-async def load(base: str, names: list[str], ids: list[str], users: int, seconds: float) -> None:
-    out: dict[str, list[float]] = {k: [] for k in ("search", "profile")}
-    out.update({"search-error": [], "profile-error": []})
-    until = time.monotonic() + seconds
-    await asyncio.gather(*(user(base, names, ids, until, out) for _ in range(users)))
+async def run_load(base: str, load: Load, users: int) -> float:
+    started = time.perf_counter()
+    await asyncio.gather(*(user(base, load) for _ in range(users)))
+    return time.perf_counter() - started
+
+
+def report(load: Load, wall: float) -> None:
     for kind in ("profile", "search"):
-        values = out[kind]
-        errors = len(out[f"{kind}-error"])
+        values, errors = load.out[kind], load.errors[kind]
         print(
-            f"{kind:8} n={len(values):6} p50={pct(values, 50):7.1f} ms "
-            f"p95={pct(values, 95):7.1f} ms max={max(values, default=0):7.1f} ms "
-            f"errors={errors} rate={len(values) / seconds:6.1f}/s"
+            f"{kind:8} n={len(values):6} p50={pct(values, 50):7.1f} p95={pct(values, 95):7.1f} "
+            f"p99={pct(values, 99):7.1f} max={max(values, default=0):7.1f} ms "
+            f"errors={len(errors)} {sorted(set(map(str, errors)))[:3]} "
+            f"rate={len(values) / wall:6.1f}/s"
         )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=int, default=5000)
     parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--requests", type=int, default=4000, help="in all, over the users")
+    parser.add_argument("--seconds", type=float, default=600, help="stop earlier after this")
+    parser.add_argument("--workers", type=int, default=1, help="crosslink serve --workers")
     parser.add_argument("--data-dir", type=Path, default=Path("data/bench-web"))
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--postgres", action="store_true", help="a cluster in <data-dir>/pg")
+    parser.add_argument("--pg-port", type=int, default=55432)
+    parser.add_argument("--keep-server", action="store_true", help="leave PostgreSQL running")
+    parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--server-url", default="", help="load a running server instead")
+    parser.add_argument("--server-pid", default="0", help="its process id, for its CPU time")
+    parser.add_argument("--no-resolve", action="store_true")
+    parser.add_argument("--resolve-minutes", type=float, default=25)
+    parser.add_argument("--resolve-gib", type=float, default=12)
     args = parser.parse_args()
-    settings = Settings(data_dir=args.data_dir, database_url=args.database_url, demo=True)
-    store = prepare(settings, args.scale)
+    pg = BenchPostgres(args.data_dir, args.pg_port) if args.postgres else None
+    if pg:
+        pg.start()
+    url = pg.url() if pg else args.database_url
+    settings = Settings(data_dir=args.data_dir, database_url=url, demo=True)
+    try:
+        store = prepare(settings, args)
+        if not args.build_only:
+            bench(settings, store, args, pg)
+    finally:
+        if pg and not args.keep_server:
+            pg.stop()
+
+
+def bench(
+    settings: Settings, store: Store, args: argparse.Namespace, pg: BenchPostgres | None
+) -> None:
     names, ids, total = samples(store)
     store.dispose()
-    backend = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"{total} records ({backend}); {args.users} users for {args.seconds:.0f} s")
+    backend = "PostgreSQL" if settings.database_url else "SQLite"
+    print(
+        f"{total} records, {len(ids)} sampled person entities ({backend}); {args.users} users, "
+        f"{args.requests} requests, {args.workers} worker(s)"
+    )
     port = free_port()
-    server = start_server(settings, port)
+    server = None if args.server_url else start_server(settings, port, args.workers)
+    pid = server.pid if server else int(args.server_pid)
     try:
-        base = f"http://127.0.0.1:{port}"
+        base = args.server_url or f"http://127.0.0.1:{port}"
         asyncio.run(wait_up(base))
-        asyncio.run(load(base, names, ids, args.users, args.seconds))
+        before = (cpu_seconds(pid), cpu_seconds(pg.postmaster()) if pg else 0.0)
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        load = Load(names, ids, args.requests, args.seconds)
+        wall = asyncio.run(run_load(base, load, args.users))
+        after = (cpu_seconds(pid), cpu_seconds(pg.postmaster()) if pg else 0.0)
+        mine = resource.getrusage(resource.RUSAGE_SELF)
+        report(load, wall)
+        print(
+            f"wall {wall:.1f} s; CPU: service {after[0] - before[0]:.1f} s, PostgreSQL "
+            f"{after[1] - before[1]:.1f} s, load generator "
+            f"{mine.ru_utime + mine.ru_stime - own.ru_utime - own.ru_stime:.1f} s "
+            f"(2 cores: {2 * wall:.0f} CPU-s available)"
+        )
     finally:
-        server.terminate()
-        server.wait(15)
+        if server:
+            server.terminate()
+            server.wait(30)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     demo: bool = Field(default=False, description="Demo mode: generated world, demo accounts.")
     host: str = Field(default="127.0.0.1", description="Address `crosslink serve` listens on.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port `crosslink serve` uses.")
+    web_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Processes `crosslink serve` runs on PostgreSQL (SQLite: always one).",
+    )
     session_hours: float = Field(
         default=8.0, gt=0, le=24 * 7, description="A web session ends this long after login."
     )

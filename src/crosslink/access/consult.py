@@ -29,6 +29,9 @@ class Consultation:
     allowed: list[str] = field(default_factory=list)
     conditions: dict[str, str] = field(default_factory=dict)
     denied: dict[str, str] = field(default_factory=dict)
+    action: str = "view"
+    personal: bool = False
+    """Whether an allowed record names a person (then a justification is required)."""
 
 
 def consult_records(
@@ -47,10 +50,31 @@ def consult_records(
     written in the same transaction: a caller that rolls back on denial loses it, so callers
     that refuse should commit first (the web layer does).
     """
+    result = decide_records(conn, subject, uids, justification=justification, action=action)
+    log_consultation(
+        conn, subject, result, justification=justification, recipients=recipients, clock=clock
+    )
+    return result
+
+
+def decide_records(
+    conn: Connection,
+    subject: Subject,
+    uids: Iterable[str],
+    *,
+    justification: str | None,
+    action: str = "view",
+) -> Consultation:
+    """The first half of :func:`consult_records`: decide, write nothing.
+
+    For callers that read more before they answer: they call :func:`log_consultation` last,
+    in the same transaction, so the audit log's head (a lock every writer queues on) is held
+    only from that append to the commit, not while the rest of the page is read. Nothing
+    decided here may be shown unless that log entry commits.
+    """
     wanted = list(dict.fromkeys(uids))
     found = load_records(conn, subject, wanted)
-    result = Consultation()
-    personal = False
+    result = Consultation(action=action)
     for uid in wanted:
         record = found.get(uid)
         decision = (
@@ -58,28 +82,43 @@ def consult_records(
         )
         if decision:
             result.allowed.append(uid)
-            personal = personal or (record is not None and record.person_category is not None)
+            result.personal = result.personal or (
+                record is not None and record.person_category is not None
+            )
             if decision.conditions is not None:
                 result.conditions[uid] = decision.conditions
         else:
             result.denied[uid] = decision.reason
+    if result.allowed and result.personal and not (justification or "").strip():
+        raise JustificationRequired(
+            "consulting a person's data needs a justification (LED art. 25)"
+        )
+    return result
+
+
+def log_consultation(
+    conn: Connection,
+    subject: Subject,
+    result: Consultation,
+    *,
+    justification: str | None,
+    recipients: Iterable[str] = (),
+    clock: Clock | None = None,
+) -> None:
+    """The second half of :func:`consult_records`: the entries for what was given and refused."""
+    action = result.action
     if result.allowed:
-        if personal and not (justification or "").strip():
-            raise JustificationRequired(
-                "consulting a person's data needs a justification (LED art. 25)"
-            )
         event = Event(
             LOG_ACTION.get(action, "consultation"),
             {"records": result.allowed, "action": action},
             justification=justification,
             recipients=recipients,
-            personal=personal,
+            personal=result.personal,
         )
         append(conn, subject, event, clock=clock)
     if result.denied:
         target = {"records": sorted(result.denied), "action": action}
         append(conn, subject, Event("denied", target, justification=justification), clock=clock)
-    return result
 
 
 def authorize_import(conn: Connection, subject: Subject, source_id: str) -> Decision:

@@ -23,6 +23,10 @@ class SessionPolicy:
     """Absolute: a session ends this long after login, however busy."""
     idle: dt.timedelta = dt.timedelta(minutes=30)
     """A session unused this long ends."""
+    touch_every: dt.timedelta = dt.timedelta(minutes=1)
+    """The idle clock is restarted at most this often. Writing it on every request made every
+    page view a write (and, on SQLite, a wait for the one writer); the cost is that a session
+    may end up to this much before its idle time, never after."""
 
 
 DEFAULT_SESSION = SessionPolicy()
@@ -60,7 +64,8 @@ def create_session(
 def session_subject(
     conn: Connection, token: str, clock: Clock, *, policy: SessionPolicy = DEFAULT_SESSION
 ) -> Subject:
-    """The subject of a live session (and the session's idle clock restarted)."""
+    """The subject of a live session (and the session's idle clock restarted, if it is
+    older than ``policy.touch_every``)."""
     digest = token_hash(token)
     row = conn.execute(
         select(sessions, users.c.username)
@@ -76,7 +81,10 @@ def session_subject(
         subject = load_subject(conn, row.username)
     except NotFound:
         raise AuthenticationFailed("the account is no longer active") from None
-    conn.execute(update(sessions).where(sessions.c.token_hash == digest).values(last_seen_at=now))
+    if now - as_utc(row.last_seen_at) >= policy.touch_every:
+        conn.execute(
+            update(sessions).where(sessions.c.token_hash == digest).values(last_seen_at=now)
+        )
     return subject
 
 

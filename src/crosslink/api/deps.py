@@ -50,9 +50,10 @@ class Services:
     clock: Clock = field(default_factory=SystemClock)
     identity: IdentityProvider = field(default_factory=LocalPasswordProvider)
     writer: threading.Lock | None = None
-    """SQLite only: one unit of work at a time. Nearly every request writes (the session's
-    idle clock, the audit log), and a deferred SQLite transaction that read before another
-    committed cannot upgrade to a write lock: it fails at once instead of waiting."""
+    """SQLite only: one unit of work at a time. Nearly every request writes (the audit log;
+    the session's idle clock once a minute), and a deferred SQLite transaction that read
+    before another committed cannot upgrade to a write lock: it fails at once instead of
+    waiting."""
 
     @property
     def session_policy(self) -> SessionPolicy:

@@ -1,9 +1,9 @@
 """An entity's profile: its source records with provenance, its links, and a timeline.
 
 Every record shown — the members and the other ends of links — is first narrowed to what the
-subject may view (in the query) and then consulted through
-:func:`crosslink.access.consult_records`, which decides per record, asks for a justification
-when a person is named, and writes the consultation to the audit log.
+subject may view (in the query) and then consulted: decided per record (a justification
+asked for when a person is named) before anything is read, and written to the audit log last,
+so that the log's head is locked only from that append to the commit.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, or_, select
 
-from crosslink.access import Subject, consult_records, record_filter
+from crosslink.access import Subject, record_filter
+from crosslink.access.consult import decide_records, log_consultation
 from crosslink.api.search import record_labels
 from crosslink.errors import NotFound
 from crosslink.resolve.schema import entities, entity_members
@@ -215,12 +216,13 @@ def profile(conn: Connection, subject: Subject, ref: str, *, justification: str 
     link_rows, truncated = _links(conn, subject, uids)
     members = set(uids)
     others = [str(r.target_uid if r.source_uid in members else r.source_uid) for r in link_rows]
-    consulted = consult_records(
+    consulted = decide_records(
         conn, subject, uids + [o for o in others if o not in members], justification=justification
     )
     allowed = set(consulted.allowed)
     shown = [u for u in uids if u in allowed]
     if not shown:
+        log_consultation(conn, subject, consulted, justification=justification)
         raise NotFound(f"no entity or record {ref} that you may view")
     views = _record_views(conn, shown, dict(consulted.conditions))
     result = Profile(ref, entity_id, entity_type, views[0].label if views else ref)
@@ -228,6 +230,7 @@ def profile(conn: Connection, subject: Subject, ref: str, *, justification: str 
     result.links_truncated = truncated
     _add_links(conn, result, link_rows, members, allowed)
     _add_timeline(conn, result)
+    log_consultation(conn, subject, consulted, justification=justification)
     return result
 
 

@@ -4,8 +4,9 @@ The query is cleaned by the value types of the data model, so it meets the store
 ``record_values.fingerprint``: a Cyrillic name finds its Latin transliteration, a phone typed
 with spaces finds the E.164 number. Only records the subject may view are ever selected
 (:func:`crosslink.access.record_filter`, the policy as a WHERE clause, in the query); the
-hits shown are then consulted through :func:`crosslink.access.consult_records`, which logs
-them with the justification.
+hits shown are then consulted (:func:`crosslink.access.consult.decide_records`) and logged
+with the justification once the page is read (``log_consultation``, last, to keep the audit
+log's head locked for as short a time as possible).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from functools import cache
 
 from sqlalchemy import Connection, Select, func, select, union
 
-from crosslink.access import Subject, consult_records, record_filter
+from crosslink.access import Subject, record_filter
+from crosslink.access.consult import decide_records, log_consultation
 from crosslink.errors import CrosslinkError, InvalidValue
 from crosslink.model import load_model
 from crosslink.model.types import CleanContext
@@ -176,7 +178,7 @@ def search(
     if not rows:
         return result
     uids = [r.uid for r in rows]
-    consulted = consult_records(conn, subject, uids, justification=justification)
+    consulted = decide_records(conn, subject, uids, justification=justification)
     allowed = set(consulted.allowed)
     facts = _facts(conn, uids)
     labels = record_labels(conn, uids)
@@ -197,6 +199,7 @@ def search(
                 conditions=consulted.conditions.get(r.uid),
             )
         )
+    log_consultation(conn, subject, consulted, justification=justification)
     return result
 
 

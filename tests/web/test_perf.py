@@ -1,0 +1,57 @@
+"""What was changed for speed keeps its meaning: the session's idle clock, worker processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from crosslink.access import FixedClock, SessionPolicy, create_session, session_subject
+from crosslink.access.schema import sessions
+from crosslink.cli._serve import _processes
+from crosslink.errors import AuthenticationFailed
+from crosslink.settings import Settings
+from crosslink.store import Store
+from tests.access.helpers import make_agency, make_user
+
+POLICY = SessionPolicy(idle=dt.timedelta(minutes=30), touch_every=dt.timedelta(minutes=1))
+
+
+def _last_seen(store: Store) -> dt.datetime:
+    with store.engine.connect() as conn:
+        seen: dt.datetime = conn.execute(select(sessions.c.last_seen_at)).scalar_one()
+    return seen if seen.tzinfo else seen.replace(tzinfo=dt.UTC)
+
+
+def test_the_idle_clock_is_written_at_most_once_a_minute(store: Store) -> None:
+    clock = FixedClock()
+    with store.transaction() as conn:
+        make_agency(conn, "pol", "police")
+        user = make_user(conn, "ana", "pol", ["analyst"])
+        assert user.user_id is not None
+        token = create_session(conn, user.user_id, clock, policy=POLICY)
+    login = _last_seen(store)
+    clock.advance(dt.timedelta(seconds=59))
+    with store.transaction() as conn:
+        assert session_subject(conn, token, clock, policy=POLICY).username == "ana"
+    assert _last_seen(store) == login  # a read-only request wrote nothing
+    clock.advance(dt.timedelta(seconds=2))
+    with store.transaction() as conn:
+        session_subject(conn, token, clock, policy=POLICY)
+    assert _last_seen(store) == clock.now()
+    # Used within the minute after that write, then idle: it ends at most a minute early,
+    # never later than the idle time after its last use.
+    clock.advance(dt.timedelta(seconds=30))
+    with store.transaction() as conn:
+        session_subject(conn, token, clock, policy=POLICY)
+    clock.advance(dt.timedelta(minutes=29, seconds=30))
+    with pytest.raises(AuthenticationFailed, match="expired"), store.transaction() as conn:
+        session_subject(conn, token, clock, policy=POLICY)
+
+
+def test_sqlite_serves_with_one_process() -> None:
+    settings = Settings(web_workers=4)
+    assert _processes(settings, None, sqlite=True) == 1
+    assert _processes(settings, None, sqlite=False) == 4
+    assert _processes(settings, 2, sqlite=False) == 2
