@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Row, or_, select
 
 from crosslink.access import Subject, record_filter
 from crosslink.access.consult import decide_records, log_consultation
-from crosslink.api.search import record_labels
+from crosslink.api.search import LABEL_INPUTS, label_of
 from crosslink.errors import NotFound
 from crosslink.resolve.schema import entities, entity_members
 from crosslink.store.dialect import MAX_IN_PARAMS
@@ -115,8 +115,17 @@ def _members(conn: Connection, subject: Subject, ref: str) -> tuple[str | None, 
     return entity_id, entity_type, uids
 
 
-def _links(conn: Connection, subject: Subject, uids: list[str]) -> tuple[list[Row[Any]], bool]:
-    """Links between ``uids`` and records the subject may view (at most :data:`MAX_LINKS`)."""
+Facts = dict[str, tuple[str, str | None]]
+"""(schema, entity id) of the records at the other end of links."""
+Values = dict[str, list[tuple[str, str, str | None]]]
+"""(prop, original, cleaned) of each record, in property and source order."""
+
+
+def _links(
+    conn: Connection, subject: Subject, uids: list[str]
+) -> tuple[list[Row[Any]], bool, Facts]:
+    """Links between ``uids`` and records the subject may view (at most :data:`MAX_LINKS`),
+    and the schema and entity of each such other record (read with its visibility)."""
     stmt = (
         select(links)
         .where(or_(links.c.source_uid.in_(uids), links.c.target_uid.in_(uids)))
@@ -127,52 +136,67 @@ def _links(conn: Connection, subject: Subject, uids: list[str]) -> tuple[list[Ro
     others = sorted(
         {str(r.target_uid if r.source_uid in members else r.source_uid) for r in rows} - members
     )
-    seen = set(members)
+    facts: Facts = {}
     for start in range(0, len(others), MAX_IN_PARAMS):
         chunk = others[start : start + MAX_IN_PARAMS]
-        seen.update(
-            conn.execute(
-                select(records.c.uid).where(records.c.uid.in_(chunk), record_filter(subject))
-            ).scalars()
-        )
+        for uid, schema, entity in conn.execute(
+            select(records.c.uid, records.c.schema, entity_members.c.entity_id)
+            .outerjoin(entity_members, entity_members.c.record_uid == records.c.uid)
+            .where(records.c.uid.in_(chunk), record_filter(subject))
+        ):
+            facts[uid] = (schema, entity)
+    seen = members | set(facts)
     kept = [r for r in rows if r.source_uid in seen and r.target_uid in seen]
-    return kept[:MAX_LINKS], len(kept) > MAX_LINKS
+    return kept[:MAX_LINKS], len(kept) > MAX_LINKS, facts
+
+
+def _read_values(conn: Connection, uids: list[str], props: tuple[str, ...] = ()) -> Values:
+    """The values of ``uids`` (only ``props`` if given), one query per chunk of uids."""
+    v = record_values.c
+    out: Values = defaultdict(list)
+    for start in range(0, len(uids), MAX_IN_PARAMS):
+        stmt = select(v.record_uid, v.prop, v.original, v.cleaned).where(
+            v.record_uid.in_(uids[start : start + MAX_IN_PARAMS])
+        )
+        if props:
+            stmt = stmt.where(v.prop.in_(props))
+        for uid, prop, original, cleaned in conn.execute(
+            stmt.order_by(v.record_uid, v.prop, v.idx)
+        ):
+            out[uid].append((prop, original, cleaned))
+    return out
+
+
+def _by_prop(values: list[tuple[str, str, str | None]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for prop, original, _ in values:
+        out[prop].append(original)
+    return dict(out)
+
+
+def _label(values: list[tuple[str, str, str | None]], uid: str) -> str:
+    first: dict[str, str] = {}
+    for prop, original, _ in values:
+        first.setdefault(prop, original)
+    return label_of(first, uid)
+
+
+def _dates(values: list[tuple[str, str, str | None]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for prop, _, cleaned in values:
+        if prop in _DATE_PROPS and cleaned is not None:
+            out.setdefault(prop, cleaned)
+    return out
 
 
 def record_values_of(conn: Connection, uids: list[str]) -> dict[str, dict[str, list[str]]]:
     """Every original value of each record, by property, in source order."""
-    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for start in range(0, len(uids), MAX_IN_PARAMS):
-        rows = conn.execute(
-            select(record_values.c.record_uid, record_values.c.prop, record_values.c.original)
-            .where(record_values.c.record_uid.in_(uids[start : start + MAX_IN_PARAMS]))
-            .order_by(record_values.c.record_uid, record_values.c.prop, record_values.c.idx)
-        )
-        for uid, prop, original in rows:
-            out[uid][prop].append(original)
-    return {uid: dict(props) for uid, props in out.items()}
-
-
-def _cleaned_dates(conn: Connection, uids: list[str]) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    for start in range(0, len(uids), MAX_IN_PARAMS):
-        rows = conn.execute(
-            select(record_values.c.record_uid, record_values.c.prop, record_values.c.cleaned).where(
-                record_values.c.record_uid.in_(uids[start : start + MAX_IN_PARAMS]),
-                record_values.c.prop.in_(_DATE_PROPS),
-                record_values.c.cleaned.is_not(None),
-            )
-        )
-        for uid, prop, cleaned in rows:
-            out[uid].setdefault(prop, cleaned)
-    return out
+    return {uid: _by_prop(values) for uid, values in _read_values(conn, uids).items()}
 
 
 def _record_views(
-    conn: Connection, uids: list[str], conditions: dict[str, str | None]
+    conn: Connection, uids: list[str], conditions: dict[str, str | None], values: Values
 ) -> list[RecordView]:
-    values = record_values_of(conn, uids)
-    labels = record_labels(conn, uids)
     rows = conn.execute(
         select(
             records,
@@ -190,7 +214,7 @@ def _record_views(
         RecordView(
             uid=r.uid,
             schema=r.schema,
-            label=labels.get(r.uid, r.uid),
+            label=_label(values.get(r.uid, []), r.uid),
             source_id=r.source_id,
             agency=r.agency,
             dataset=r.dataset,
@@ -204,7 +228,7 @@ def _record_views(
             source_grade=r.source_grade,
             info_grade=r.info_grade,
             person_category=r.person_category,
-            values=values.get(r.uid, {}),
+            values=_by_prop(values.get(r.uid, [])),
         )
         for r in rows
     ]
@@ -213,7 +237,7 @@ def _record_views(
 def profile(conn: Connection, subject: Subject, ref: str, *, justification: str | None) -> Profile:
     """The profile of entity (or record) ``ref`` as ``subject`` may see it; logged."""
     entity_id, entity_type, uids = _members(conn, subject, ref)
-    link_rows, truncated = _links(conn, subject, uids)
+    link_rows, truncated, facts = _links(conn, subject, uids)
     members = set(uids)
     others = [str(r.target_uid if r.source_uid in members else r.source_uid) for r in link_rows]
     consulted = decide_records(
@@ -224,19 +248,27 @@ def profile(conn: Connection, subject: Subject, ref: str, *, justification: str 
     if not shown:
         log_consultation(conn, subject, consulted, justification=justification)
         raise NotFound(f"no entity or record {ref} that you may view")
-    views = _record_views(conn, shown, dict(consulted.conditions))
+    values = _read_values(conn, shown)
+    views = _record_views(conn, shown, dict(consulted.conditions), values)
     result = Profile(ref, entity_id, entity_type, views[0].label if views else ref)
     result.records = views
     result.links_truncated = truncated
-    _add_links(conn, result, link_rows, members, allowed)
-    _add_timeline(conn, result)
+    _add_links(conn, result, link_rows, (members, allowed), facts, values)
+    _add_timeline(result, values)
     log_consultation(conn, subject, consulted, justification=justification)
     return result
 
 
 def _add_links(
-    conn: Connection, result: Profile, rows: list[Row[Any]], members: set[str], allowed: set[str]
+    conn: Connection,
+    result: Profile,
+    rows: list[Row[Any]],
+    members_allowed: tuple[set[str], set[str]],
+    facts: Facts,
+    values: Values,
 ) -> None:
+    """The links shown, labelled; the other ends' values (label, dates) join ``values``."""
+    members, allowed = members_allowed
     ends: list[tuple[Row[Any], bool, str, str]] = []
     for r in rows:
         outgoing = r.source_uid in members
@@ -244,16 +276,8 @@ def _add_links(
         other = r.target_uid if outgoing else r.source_uid
         if mine in allowed and other in allowed:
             ends.append((r, outgoing, str(mine), str(other)))
-    other_uids = sorted({o for _, _, _, o in ends})
-    labels = record_labels(conn, other_uids)
-    facts: dict[str, tuple[str, str | None]] = {}
-    for start in range(0, len(other_uids), MAX_IN_PARAMS):
-        for uid, schema, entity in conn.execute(
-            select(records.c.uid, records.c.schema, entity_members.c.entity_id)
-            .outerjoin(entity_members, entity_members.c.record_uid == records.c.uid)
-            .where(records.c.uid.in_(other_uids[start : start + MAX_IN_PARAMS]))
-        ):
-            facts[uid] = (schema, entity)
+    other_uids = sorted({o for _, _, _, o in ends} - members)
+    values.update(_read_values(conn, other_uids, (*LABEL_INPUTS, *_DATE_PROPS)))
     for r, outgoing, mine, other in ends:
         schema, entity = facts.get(other, ("", None))
         result.links.append(
@@ -262,7 +286,7 @@ def _add_links(
                 outgoing=outgoing,
                 record_uid=mine,
                 other_uid=other,
-                other_label=labels.get(other, other),
+                other_label=_label(values.get(other, []), other),
                 other_schema=schema,
                 other_entity=entity,
                 start_date=r.start_date,
@@ -273,7 +297,7 @@ def _add_links(
         )
 
 
-def _add_timeline(conn: Connection, result: Profile) -> None:
+def _add_timeline(result: Profile, values: Values) -> None:
     items: list[TimelineItem] = []
     for link in result.links:
         if link.start_date:
@@ -292,7 +316,7 @@ def _add_timeline(conn: Connection, result: Profile) -> None:
     labels = {v.uid: v.label for v in result.records} | {
         link.other_uid: link.other_label for link in result.links
     }
-    for uid, props in _cleaned_dates(conn, sorted(set(dated))).items():
-        for prop, value in props.items():
+    for uid in sorted(set(dated)):
+        for prop, value in _dates(values.get(uid, [])).items():
             items.append(TimelineItem(value, prop, labels.get(uid, uid), uid))
     result.timeline = sorted(set(items), key=lambda i: (i.date, i.what, i.record_uid))

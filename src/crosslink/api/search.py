@@ -237,7 +237,7 @@ def record_labels(conn: Connection, uids: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return {}
     found: dict[str, dict[str, str]] = {}
-    props = [*LABEL_PROPS, "first_name", "last_name", "street", "city"]
+    props = list(LABEL_INPUTS)
     for start in range(0, len(wanted), MAX_IN_PARAMS):
         rows = conn.execute(
             select(record_values.c.record_uid, record_values.c.prop, record_values.c.original)
@@ -249,16 +249,20 @@ def record_labels(conn: Connection, uids: Iterable[str]) -> dict[str, str]:
         )
         for uid, prop, original in rows:
             found.setdefault(uid, {}).setdefault(prop, original)
-    out: dict[str, str] = {}
-    for uid, values in found.items():
-        if "first_name" in values or "last_name" in values:
-            values.setdefault(
-                "name",
-                " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v),
-            )
-        if "street" in values:
-            values.setdefault(
-                "full", ", ".join(v for k in ("street", "city") if (v := values.get(k)))
-            )
-        out[uid] = next((values[p] for p in LABEL_PROPS if values.get(p)), uid)
-    return out
+    return {uid: label_of(values, uid) for uid, values in found.items()}
+
+
+LABEL_INPUTS = (*LABEL_PROPS, "first_name", "last_name", "street", "city")
+"""The properties :func:`label_of` reads."""
+
+
+def label_of(values: dict[str, str], default: str) -> str:
+    """A record's label from its first value of each property (``values`` is extended)."""
+    if "first_name" in values or "last_name" in values:
+        values.setdefault(
+            "name",
+            " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v),
+        )
+    if "street" in values:
+        values.setdefault("full", ", ".join(v for k in ("street", "city") if (v := values.get(k))))
+    return next((values[p] for p in LABEL_PROPS if values.get(p)), default)
