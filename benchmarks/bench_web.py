@@ -12,6 +12,12 @@ logs to ``<data-dir>/build.log``; a resolve that runs longer than --resolve-minu
 past --resolve-gib is stopped (the load then runs on the records, with entities only if some
 were resolved before).
 
+Users send their next request as soon as the last one answered (--think 0: a stress test, 20
+requests always in flight), or after a pause drawn around --think seconds (analysts reading).
+The CPU seconds of the service, of PostgreSQL and of this load generator are printed too: on
+a small machine the three share the same cores. --server-url (and --server-pid) load a server
+started by hand instead.
+
 Usage:
   .venv/bin/python benchmarks/bench_web.py --scale 5000 --users 20 --requests 4000
   .venv/bin/python benchmarks/bench_web.py --postgres --scale 1000000 \
@@ -253,8 +259,10 @@ async def wait_up(base: str) -> None:
 class Load:
     """Shared state of the users: the work left and what was measured."""
 
-    def __init__(self, names: list[str], ids: list[str], requests: int, seconds: float) -> None:
-        self.names, self.ids, self.left = names, ids, requests
+    def __init__(
+        self, names: list[str], ids: list[str], requests: int, seconds: float, think: float
+    ) -> None:
+        self.names, self.ids, self.left, self.think = names, ids, requests, think
         self.until = time.monotonic() + seconds
         self.out: dict[str, list[float]] = {"search": [], "profile": []}
         self.errors: dict[str, list[str]] = {"search": [], "profile": []}
@@ -288,6 +296,8 @@ async def user(base: str, load: Load) -> None:
                 load.errors[kind].append(error)
             else:
                 load.out[kind].append((time.perf_counter() - started) * 1000)
+            if load.think:
+                await asyncio.sleep(rng.expovariate(1 / load.think))
 
 
 def pct(values: list[float], q: int) -> float:
@@ -318,6 +328,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=4000, help="in all, over the users")
     parser.add_argument("--seconds", type=float, default=600, help="stop earlier after this")
     parser.add_argument("--workers", type=int, default=1, help="crosslink serve --workers")
+    parser.add_argument(
+        "--think", type=float, default=0, help="mean pause of a user between requests (s)"
+    )
     parser.add_argument("--data-dir", type=Path, default=Path("data/bench-web"))
     parser.add_argument("--database-url", default="")
     parser.add_argument("--postgres", action="store_true", help="a cluster in <data-dir>/pg")
@@ -352,7 +365,7 @@ def bench(
     backend = "PostgreSQL" if settings.database_url else "SQLite"
     print(
         f"{total} records, {len(ids)} sampled person entities ({backend}); {args.users} users, "
-        f"{args.requests} requests, {args.workers} worker(s)"
+        f"{args.requests} requests, think time {args.think:g} s, {args.workers} worker(s)"
     )
     port = free_port()
     server = None if args.server_url else start_server(settings, port, args.workers)
@@ -362,7 +375,7 @@ def bench(
         asyncio.run(wait_up(base))
         before = (cpu_seconds(pid), cpu_seconds(pg.postmaster()) if pg else 0.0)
         own = resource.getrusage(resource.RUSAGE_SELF)
-        load = Load(names, ids, args.requests, args.seconds)
+        load = Load(names, ids, args.requests, args.seconds, args.think)
         wall = asyncio.run(run_load(base, load, args.users))
         after = (cpu_seconds(pid), cpu_seconds(pg.postmaster()) if pg else 0.0)
         mine = resource.getrusage(resource.RUSAGE_SELF)

@@ -31,6 +31,8 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates are package files: no need to stat them on every page.
+        auto_reload=False,
     )
     env.globals["t"] = label
     return env
