@@ -155,67 +155,61 @@ def search(
     props = sorted({p for k in found for p in _props(k)})
     parts = list(found.values())
     candidates = parts[0] if len(parts) == 1 else select(union(*parts).subquery().c.record_uid)
-    matched = (
-        select(
-            record_values.c.record_uid.label("uid"),
-            func.min(record_values.c.prop).label("prop"),
-            func.min(record_values.c.original).label("value"),
-        )
-        .join(records, records.c.uid == record_values.c.record_uid)
-        .where(
-            record_values.c.record_uid.in_(candidates),
-            record_values.c.prop.in_(props),
-            record_filter(subject),
-        )
-        .group_by(record_values.c.record_uid)
-        .order_by(record_values.c.record_uid)
+    # The page first, from the records alone (a common name matches thousands of records:
+    # reading their values only to throw all but a page away cost most of a search), then
+    # the page's matching values.
+    chosen = (
+        select(records.c.uid, records.c.schema, records.c.source_id, records.c.handling_code)
+        .where(records.c.uid.in_(candidates), record_filter(subject))
+        .order_by(records.c.uid)
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
+        .subquery()
     )
-    rows = conn.execute(matched).all()
-    result.has_more = len(rows) > per_page
-    rows = rows[:per_page]
-    if not rows:
+    page_rows = conn.execute(
+        select(chosen, entity_members.c.entity_id)
+        .outerjoin(entity_members, entity_members.c.record_uid == chosen.c.uid)
+        .order_by(chosen.c.uid)
+    ).all()
+    result.has_more = len(page_rows) > per_page
+    facts = {r.uid: r for r in page_rows[:per_page]}
+    if not facts:
         return result
-    uids = [r.uid for r in rows]
+    uids = list(facts)
+    matched = {
+        r.uid: r
+        for r in conn.execute(
+            select(
+                record_values.c.record_uid.label("uid"),
+                func.min(record_values.c.prop).label("prop"),
+                func.min(record_values.c.original).label("value"),
+            )
+            .where(record_values.c.record_uid.in_(uids), record_values.c.prop.in_(props))
+            .group_by(record_values.c.record_uid)
+        )
+    }
     consulted = decide_records(conn, subject, uids, justification=justification)
     allowed = set(consulted.allowed)
-    facts = _facts(conn, uids)
     labels = record_labels(conn, uids)
-    for r in rows:
-        if r.uid not in allowed:
+    for uid in uids:
+        if uid not in allowed or uid not in matched:
             continue
-        schema, entity_id, source_id, code = facts[r.uid]
+        fact, hit = facts[uid], matched[uid]
         result.hits.append(
             Hit(
-                uid=r.uid,
-                schema=schema,
-                entity_id=entity_id,
-                label=labels.get(r.uid, r.value),
-                prop=r.prop,
-                value=r.value,
-                source_id=source_id,
-                handling_code=code,
-                conditions=consulted.conditions.get(r.uid),
+                uid=uid,
+                schema=fact.schema,
+                entity_id=fact.entity_id,
+                label=labels.get(uid, hit.value),
+                prop=hit.prop,
+                value=hit.value,
+                source_id=fact.source_id,
+                handling_code=fact.handling_code,
+                conditions=consulted.conditions.get(uid),
             )
         )
     log_consultation(conn, subject, consulted, justification=justification)
     return result
-
-
-def _facts(conn: Connection, uids: list[str]) -> dict[str, tuple[str, str | None, str, str]]:
-    rows = conn.execute(
-        select(
-            records.c.uid,
-            records.c.schema,
-            entity_members.c.entity_id,
-            records.c.source_id,
-            records.c.handling_code,
-        )
-        .outerjoin(entity_members, entity_members.c.record_uid == records.c.uid)
-        .where(records.c.uid.in_(uids))
-    )
-    return {r.uid: (r.schema, r.entity_id, r.source_id, r.handling_code) for r in rows}
 
 
 LABEL_PROPS = (
