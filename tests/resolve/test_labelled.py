@@ -35,9 +35,30 @@ def fake_records() -> tuple[list[RawRecord], dict[str, str]]:
 
 def test_fake_1000_against_its_labels() -> None:
     raws, truth = fake_records()
-    got = scores(resolve_table(DuckDBBackend(), "Person", raws), truth)
+    # Splink's fake_1000 corrupts dates of birth at random: 47 % of its true pairs differ in
+    # two or three parts of the date, so dates cannot be taken as proof there.
+    got = scores(resolve_table(DuckDBBackend(), "Person", raws, strict_dates=False), truth)
     assert got.pair_precision >= 0.99  # measured 1.0
     assert got.pair_recall >= 0.45  # measured 0.50: heavy typos, few keys; precision first
+
+
+def test_strict_dates_keep_fake_1000_people_with_other_dates_apart() -> None:
+    raws, truth = fake_records()
+    clusters = resolve_table(DuckDBBackend(), "Person", raws)
+    dates = {r.uid: r.first("birth_date") for r in raws}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for uid, key in clusters.items():
+        groups[key].append(uid)
+    # No entity holds two full dates of birth in the same year with another month and day
+    # (day and month swapped is a typo, not another person).
+    for members in groups.values():
+        full = {d for d in (dates[u] for u in members) if d and len(d) == 10}
+        for a in full:
+            for b in full:
+                swapped = a[5:7] == b[8:] and a[8:] == b[5:7]
+                other = a[:4] == b[:4] and a[5:7] != b[5:7] and a[8:] != b[8:]
+                assert swapped or not other, (a, b)
+    assert scores(clusters, truth).pair_precision >= 0.99
 
 
 def _partition(clusters: dict[str, str]) -> set[frozenset[str]]:

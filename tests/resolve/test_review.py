@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection
 
 from crosslink.resolve import ResolveOptions, judge, resolve, review_queue
@@ -18,9 +20,26 @@ def test_the_queue_is_ordered_by_what_a_decision_changes(conn: Connection) -> No
         impacts = [i.impact for i in items if i.kind == kind]
         assert impacts == sorted(impacts, reverse=True)
     for item in items:
-        assert 0.3 <= item.probability < 0.99
+        # Above the band only pairs that agree on names alone: they never join by themselves.
+        assert 0.3 <= item.probability
+        assert item.probability < 0.99 or _names_alone(item.comparisons)
         assert item.comparisons and all("weight" in c and "level" in c for c in item.comparisons)
         assert (item.left_entity == item.right_entity) == (item.kind == "split")
+
+
+def _names_alone(comparisons: list[dict[str, Any]]) -> bool:
+    others = [c for c in comparisons if c["comparison"] not in ("given_name", "family_name")]
+    return bool(others) and all(str(c["level"]).endswith("is NULL") for c in others)
+
+
+def test_names_alone_wait_in_the_queue_and_never_join(conn: Connection) -> None:
+    items = [
+        i
+        for i in review_queue(conn, entity_type="Person", limit=10_000)
+        if i.probability >= 0.9 and _names_alone(i.comparisons)
+    ]
+    assert items  # the demo's bank reports name people and nothing else
+    assert all(i.kind == "merge" and i.left_entity != i.right_entity for i in items)
 
 
 def test_a_judged_pair_leaves_the_queue(conn: Connection) -> None:

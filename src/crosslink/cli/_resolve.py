@@ -36,6 +36,11 @@ def resolve_command(
     ),
     threshold: float = typer.Option(0.9, min=0.0, max=1.0, help="Match probability to join."),
     retrain: bool = typer.Option(False, help="Train anew instead of reusing the last model."),
+    strict_dates: bool = typer.Option(
+        True,
+        help="Two full dates of birth that differ beyond a typo are two people "
+        "(--no-strict-dates for sources whose dates are often mistyped).",
+    ),
 ) -> None:
     """Resolve records into entities (stable ids; judgements outrank the model)."""
     from crosslink.resolve import ENTITY_TYPES, ResolveOptions, resolve
@@ -45,6 +50,7 @@ def resolve_command(
         entity_types=tuple(entity_type) if entity_type else ENTITY_TYPES,
         threshold=threshold,
         retrain=retrain,
+        strict_dates=strict_dates,
         backend=cli.settings.resolve_backend,
         started_by="cli",
     )

@@ -10,6 +10,7 @@ evidence is weakest).
 from __future__ import annotations
 
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,6 +37,18 @@ class Edge:
     left: str
     right: str
     probability: float
+    weight: float | None = None
+    """Match weight in bits; derived from the probability when not given."""
+    supported: bool = True
+    """False when the pair agrees on names alone (nothing else known on one side): it may be
+    reviewed but never joins by itself."""
+
+    @property
+    def bits(self) -> float:
+        if self.weight is not None:
+            return self.weight
+        p = min(max(self.probability, 1e-12), 1 - 1e-12)
+        return math.log2(p / (1 - p))
 
 
 @dataclass
@@ -55,6 +68,7 @@ def cluster(
     conflicts: set[Pair] | None = None,
     check: Callable[[list[Pair]], set[Pair]] | None = None,
     max_check: int = 300,
+    margin: float = 4.0,
 ) -> dict[str, str]:
     """Record uid -> cluster key (the smallest uid of its cluster), for every node.
 
@@ -62,21 +76,23 @@ def cluster(
     they split a cluster that holds both (a judgement *same* overrides a conflict).
     ``check`` scores the pairs of a chained cluster (3 to ``max_check`` records) that were
     not blocked together and returns the conflicts among them: chains through records with
-    little evidence join records that never met.
+    little evidence join records that never met. A record that could join either of two
+    entities kept apart, with evidence for one less than ``margin`` bits stronger than for
+    the other, joins neither: precision comes first, and the review queue shows it.
     """
     rules = constraints or Constraints()
     apart = rules.different | {p for p in (conflicts or set()) if p not in rules.same}
     node_list = sorted(set(nodes))
     kept = [e for e in edges if pair_key(e.left, e.right) not in rules.different]
     forced = [Edge(a, b, 1.0) for a, b in sorted(rules.same) if a != b]
-    linked = [e for e in kept if e.probability >= threshold] + forced
+    linked = [e for e in kept if e.probability >= threshold and e.supported] + forced
     components = _components(backend, node_list, linked)
     if check is not None:
         scored = {pair_key(e.left, e.right) for e in edges} | apart
         found = check(_unscored(components, scored, max_check))
         apart |= {p for p in found if p not in rules.same}
     if apart:
-        components = _split_conflicts(components, linked, apart)
+        components = _split_conflicts(components, linked, apart, margin)
     return components
 
 
@@ -131,9 +147,10 @@ def _components(backend: Backend, nodes: list[str], edges: list[Edge]) -> dict[s
 
 
 def _split_conflicts(
-    components: dict[str, str], edges: list[Edge], apart_pairs: set[Pair]
+    components: dict[str, str], edges: list[Edge], apart_pairs: set[Pair], margin: float
 ) -> dict[str, str]:
-    """Rebuild each cluster that holds a pair kept apart, strongest edges first."""
+    """Rebuild each cluster that holds a pair kept apart, strongest edges first; then take
+    out the records torn between two of the rebuilt parts and rebuild without them."""
     broken = {
         components[a]
         for a, b in apart_pairs
@@ -141,16 +158,35 @@ def _split_conflicts(
     }
     if not broken:
         return components
-    out = dict(components)
     inside = [e for e in edges if components.get(e.left) in broken]
-    inside.sort(key=lambda e: (-e.probability, e.left, e.right))
-    parent = {uid: uid for uid, key in components.items() if key in broken}
+    inside.sort(key=lambda e: (-e.probability, -e.bits, e.left, e.right))
+    members = [uid for uid, key in components.items() if key in broken]
     apart: dict[str, set[str]] = defaultdict(set)
     for a, b in apart_pairs:
-        if a in parent and b in parent:
+        if a in components and b in components:
             apart[a].add(b)
             apart[b].add(a)
-    groups = {uid: {uid} for uid in parent}
+    groups = _greedy(members, inside, apart)
+    torn = _torn(groups, inside, apart, margin)
+    if torn:
+        kept = [e for e in inside if e.left not in torn and e.right not in torn]
+        groups = _greedy(members, kept, apart)
+    out = dict(components)
+    for group in groups:
+        key = min(group)
+        out.update(dict.fromkeys(group, key))
+    log.info(
+        "rebuilt %d clusters holding pairs kept apart (%d torn records left alone)",
+        len(broken),
+        len(torn),
+    )
+    return out
+
+
+def _greedy(members: list[str], edges: list[Edge], apart: dict[str, set[str]]) -> list[set[str]]:
+    """Union ``members`` along ``edges`` in order, refusing a union that joins a pair apart."""
+    parent = {uid: uid for uid in members}
+    groups = {uid: {uid} for uid in members}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -158,14 +194,35 @@ def _split_conflicts(
             x = parent[x]
         return x
 
-    for edge in inside:
+    for edge in edges:
         ra, rb = find(edge.left), find(edge.right)
-        if ra == rb or any(apart[m] & groups[rb] for m in groups[ra]):
+        if ra == rb:
+            continue
+        small, large = sorted((groups[ra], groups[rb]), key=len)
+        if any(apart[m] & large for m in small):
             continue
         parent[rb] = ra
         groups[ra] |= groups.pop(rb)
-    for group in groups.values():
-        key = min(group)
-        out.update(dict.fromkeys(group, key))
-    log.info("rebuilt %d clusters holding pairs kept apart", len(broken))
-    return out
+    return list(groups.values())
+
+
+def _torn(
+    groups: list[set[str]], edges: list[Edge], apart: dict[str, set[str]], margin: float
+) -> set[str]:
+    """Records whose evidence for another part (one they do not conflict with themselves)
+    is within ``margin`` bits of their evidence for their own: a record without a date of
+    birth that names two namesakes' shared address belongs to neither for sure."""
+    group_of = {uid: i for i, group in enumerate(groups) for uid in group}
+    best: dict[tuple[str, int], float] = {}
+    for edge in edges:
+        for node, other in ((edge.left, edge.right), (edge.right, edge.left)):
+            key = (node, group_of[other])
+            best[key] = max(best.get(key, -math.inf), edge.bits)
+    torn: set[str] = set()
+    for (node, part), bits in best.items():
+        own = group_of[node]
+        if part == own or apart[node] & groups[part]:
+            continue
+        if bits >= best.get((node, own), -math.inf) - margin:
+            torn.add(node)
+    return torn

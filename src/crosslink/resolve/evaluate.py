@@ -20,7 +20,7 @@ from crosslink.model.types import get as value_type
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import cluster
 from crosslink.resolve.extract import RawRecord, to_table
-from crosslink.resolve.predict import build_linker, conflicts_among, score
+from crosslink.resolve.predict import ConflictRule, build_linker, conflicts_among, score
 from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions
 
@@ -120,6 +120,7 @@ def resolve_table(
     threshold: float = 0.9,
     conflict_below: float = 0.01,
     conflict_against: float = 11.0,
+    strict_dates: bool = True,
     train: TrainOptions | None = None,
 ) -> dict[str, str]:
     """Record uid -> cluster key for ``records`` (no store, no judgements, no ids)."""
@@ -128,7 +129,13 @@ def resolve_table(
     linker, how = build_linker(
         backend, table, spec, stored_model=None, options=train or TrainOptions(), labels=None
     )
-    scored = score(backend, linker, threshold, how, conflict_below, conflict_against)
+    rule = ConflictRule(
+        conflict_below,
+        conflict_against,
+        spec.incompatible if strict_dates else (),
+        spec.alone_not_enough,
+    )
+    scored = score(backend, linker, threshold, how, rule)
     nodes = table["unique_id"].to_pylist()
     return cluster(
         backend,
@@ -136,7 +143,5 @@ def resolve_table(
         scored.edges,
         threshold,
         conflicts=scored.conflicts,
-        check=lambda pairs: conflicts_among(
-            backend, linker, pairs, conflict_below, conflict_against
-        ),
+        check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
     )

@@ -169,7 +169,11 @@ def split_name(raw: RawRecord) -> tuple[str | None, str | None]:
         elif family and not given:
             given = _without(parts, family) or None
         else:
-            given, family = parts[0], " ".join(parts[1:]) or None
+            # "VAN DAMME Jean": the capitals say which part is the family name.
+            given, family = name_type.split_by_capitals(full) or (
+                parts[0],
+                " ".join(parts[1:]) or None,
+            )
     return given or None, family or None
 
 

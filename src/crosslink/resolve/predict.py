@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +17,48 @@ from splink import Linker
 
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import Edge, pair_key
-from crosslink.resolve.settings import ModelSpec, settings_creator
+from crosslink.resolve.settings import Incompatible, ModelSpec, settings_creator
 from crosslink.resolve.train import TrainOptions, train
 
-__all__ = ["Scored", "build_linker", "conflicts_among", "score"]
+__all__ = ["ConflictRule", "Scored", "build_linker", "conflicts_among", "score"]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConflictRule:
+    """When the model finds two records clearly different (no entity may hold both).
+
+    A pair is a conflict when one of its comparisons falls on an ``incompatible`` level (two
+    full dates of birth years apart), or when it scores below ``below`` with comparisons
+    counting at least ``against`` bits against it (evidence against, not mere lack of
+    evidence for)."""
+
+    below: float = 0.01
+    against: float = 11.0
+    incompatible: tuple[Incompatible, ...] = ()
+    alone_not_enough: tuple[str, ...] = ()
+    """Comparisons whose agreement alone marks an edge unsupported (see ``Edge.supported``)."""
+
+
+def _incompatible_sql(linker: Linker, rules: tuple[Incompatible, ...]) -> str:
+    """A SQL condition over the gamma columns of predictions: the pair is incompatible."""
+    levels = _levels(linker)
+    m_of = _level_m(linker)
+    terms: list[str] = []
+    for rule in rules:
+        gammas = sorted(
+            g
+            for g, label in levels[rule.comparison].items()
+            if label in rule.levels and m_of[rule.comparison][g] <= rule.max_m
+        )
+        if not gammas:
+            continue
+        term = f"gamma_{rule.comparison} IN ({', '.join(str(g) for g in gammas)})"
+        for name in rule.unless:
+            term += f" AND gamma_{name} < {max(levels[name])}"
+        terms.append(f"({term})")
+    return " OR ".join(terms) or "FALSE"
 
 
 @dataclass
@@ -62,6 +99,22 @@ def build_linker(
     return linker, how
 
 
+def _level_m(linker: Linker) -> dict[str, dict[int, float]]:
+    """The model's m probability (share of true matches) of every non-null level."""
+    out: dict[str, dict[int, float]] = {}
+    for c in linker._settings_obj.comparisons:
+        out[c.output_column_name] = {}
+        for level in c.comparison_levels:
+            if level.is_null_level:
+                continue
+            m = level.m_probability
+            # A level training never saw has no share to speak of: it proves nothing.
+            out[c.output_column_name][level.comparison_vector_value] = (
+                float(m) if isinstance(m, float | int) else math.inf
+            )
+    return out
+
+
 def _levels(linker: Linker) -> dict[str, dict[int, str]]:
     return {
         c.output_column_name: {
@@ -76,16 +129,18 @@ def score(
     linker: Linker,
     floor: float,
     training: str,
-    conflict: float = 0.0,
-    against: float = 11.0,
+    rule: ConflictRule | None = None,
 ) -> Scored:
-    """Every blocked pair with probability >= ``floor`` as an edge; a pair below ``conflict``
-    whose comparisons disagree by at least ``against`` bits (the sum of negative weights:
-    evidence against, not mere lack of evidence for) as a conflict."""
+    """Every blocked pair with probability >= ``floor`` as an edge, every conflict by
+    ``rule`` as a conflict (an incompatible pair above the floor is both: it may be
+    reviewed, but never joins)."""
+    rule = rule or ConflictRule(below=0.0)
     frame = linker.inference.predict(warning_mode="never")
+    incompatible = _incompatible_sql(linker, rule.incompatible)
     kept = frame.query_sql(
-        "SELECT * FROM {this} "  # noqa: S608  (numbers, not input)
-        f"WHERE match_probability >= {float(floor)!r} OR match_probability < {float(conflict)!r}"
+        f"SELECT *, ({incompatible}) AS __incompatible FROM {{this}} "  # noqa: S608  (numbers and names of ours)
+        f"WHERE match_probability >= {float(floor)!r} OR match_probability < {rule.below!r} "
+        f"OR ({incompatible})"
     )
     table = backend.to_arrow(kept)
     for done in (kept, frame):
@@ -101,18 +156,21 @@ def score(
     }
     lefts, rights = table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist()
     probs, weights = table["match_probability"].to_pylist(), table["match_weight"].to_pylist()
+    hard = table["__incompatible"].to_pylist()
     edges: list[Edge] = []
     conflicts: set[tuple[str, str]] = set()
     detail: dict[tuple[str, str], list[dict[str, Any]]] = {}
     weight_of: dict[tuple[str, str], float] = {}
     for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
         key = pair_key(left, right)
+        negative = sum(min(float(columns[n][i]), 0.0) for n in names)
+        if hard[i] or (probs[i] < rule.below and negative <= -rule.against):
+            conflicts.add(key)
         if probs[i] < floor:
-            negative = sum(min(float(columns[n][i]), 0.0) for n in names)
-            if negative <= -against:
-                conflicts.add(key)
             continue
-        edges.append(Edge(key[0], key[1], float(probs[i])))
+        others = [n for n in names if n not in rule.alone_not_enough]
+        supported = not rule.alone_not_enough or any(gammas[n][i] != -1 for n in others)
+        edges.append(Edge(key[0], key[1], float(probs[i]), float(weights[i]), supported))
         weight_of[key] = float(weights[i])
         detail[key] = [
             {
@@ -131,8 +189,7 @@ def conflicts_among(
     backend: Backend,
     linker: Linker,
     pairs: list[tuple[str, str]],
-    conflict: float,
-    against: float,
+    rule: ConflictRule,
 ) -> set[tuple[str, str]]:
     """Score ``pairs`` (not blocked together, but chained into one cluster) and return those
     that are conflicts by the rule of :func:`score`."""
@@ -151,20 +208,24 @@ def conflicts_among(
     )
     linker.table_management.register_blocked_pairs_for_predict(frame)
     predicted = linker.inference.predict(warning_mode="never")
+    incompatible = _incompatible_sql(linker, rule.incompatible)
     low = predicted.query_sql(
-        "SELECT * FROM {this} "  # noqa: S608  (a number, not input)
-        f"WHERE match_probability < {float(conflict)!r}"
+        f"SELECT *, ({incompatible}) AS __incompatible FROM {{this}} "  # noqa: S608  (numbers and names of ours)
+        f"WHERE match_probability < {rule.below!r} OR ({incompatible})"
     )
     table = backend.to_arrow(low)
     for done in (low, predicted):
         done.drop_table_from_database_and_remove_from_cache()
     names = [c[3:] for c in table.column_names if c.startswith("mw_") and "_tf_adj_" not in c]
     weights = [table[f"mw_{n}"].to_pylist() for n in names]
+    hard = table["__incompatible"].to_pylist()
+    probs = table["match_probability"].to_pylist()
     out: set[tuple[str, str]] = set()
     for i, (left, right) in enumerate(
         zip(table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist(), strict=True)
     ):
-        if sum(min(float(w[i]), 0.0) for w in weights) <= -against:
+        against = sum(min(float(w[i]), 0.0) for w in weights)
+        if hard[i] or (probs[i] < rule.below and against <= -rule.against):
             out.add(pair_key(left, right))
     log.info("checked %d chained pairs: %d conflicts", len(ordered), len(out))
     return out

@@ -22,7 +22,7 @@ from crosslink.resolve.cluster import cluster
 from crosslink.resolve.extract import ENTITY_TYPES, extract
 from crosslink.resolve.ids import Assignment, assign_ids
 from crosslink.resolve.judgements import constraints, labels, list_judgements
-from crosslink.resolve.predict import Scored, build_linker, conflicts_among, score
+from crosslink.resolve.predict import ConflictRule, Scored, build_linker, conflicts_among, score
 from crosslink.resolve.review import queue_rows
 from crosslink.resolve.schema import (
     entities,
@@ -58,6 +58,9 @@ class ResolveOptions:
     """A pair scored below ``conflict_below`` whose comparisons count at least this many bits
     against it (a different full date of birth, another name …) is a conflict: no entity may
     hold both, however the two are chained through others."""
+    strict_dates: bool = True
+    """Two full dates of birth that differ beyond a typo (the model's incompatible levels)
+    keep two records apart, whatever else agrees; off for sources with many mistyped dates."""
     backend: str = "duckdb"
     retrain: bool = False
     """Train anew even when an earlier run's model exists."""
@@ -123,9 +126,13 @@ def _resolve_type(
         options=opts.train,
         labels=labels(conn, entity_type) if stored is None else None,
     )
-    scored = score(
-        backend, linker, opts.edge_floor, how, opts.conflict_below, opts.conflict_against
+    rule = ConflictRule(
+        opts.conflict_below,
+        opts.conflict_against,
+        spec.incompatible if opts.strict_dates else (),
+        spec.alone_not_enough,
     )
+    scored = score(backend, linker, opts.edge_floor, how, rule)
     nodes = table["unique_id"].to_pylist()
     clusters = cluster(
         backend,
@@ -134,9 +141,7 @@ def _resolve_type(
         opts.threshold,
         rules,
         scored.conflicts,
-        check=lambda pairs: conflicts_among(
-            backend, linker, pairs, opts.conflict_below, opts.conflict_against
-        ),
+        check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
     )
     backend.db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
     previous = _previous_members(conn, entity_type)
@@ -144,7 +149,13 @@ def _resolve_type(
     run_id = _insert_run(conn, entity_type, opts, started, clock.now(), scored, assignment)
     _write_entities(conn, entity_type, run_id, assignment, clock.now())
     _write_edges(conn, entity_type, run_id, scored)
-    band = [e for e in scored.edges if opts.review_low <= e.probability < opts.review_high]
+    # Pairs that agree on names alone wait for an analyst however high they score.
+    band = [
+        e
+        for e in scored.edges
+        if opts.review_low <= e.probability
+        and (e.probability < opts.review_high or not e.supported)
+    ]
     judged = rules.same | rules.different | _unsure(conn, entity_type)
     rows = queue_rows(conn, band, assignment.members, assignment.sizes, judged)
     conn.execute(delete(review_pairs).where(review_pairs.c.entity_type == entity_type))

@@ -19,7 +19,24 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from crosslink.errors import ModelError
 
-__all__ = ["ModelSpec", "model_for", "settings_creator"]
+__all__ = ["Incompatible", "ModelSpec", "model_for", "settings_creator"]
+
+
+@dataclass(frozen=True)
+class Incompatible:
+    """Levels of one comparison that rule a pair out whatever else agrees: two full dates of
+    birth that differ beyond any typo are two people, however alike their names, nationality
+    and address (namesakes are common in the communities the task forces work with)."""
+
+    comparison: str
+    levels: tuple[str, ...]
+    """Level labels (``label_for_charts``) that make the pair incompatible."""
+    unless: tuple[str, ...] = ()
+    """Comparisons whose strongest level overrides (a shared identity document)."""
+    max_m: float = 0.2
+    """A level counts only while training finds at most this share of true matches on it: in
+    data where dates of birth are often mistyped, training learns that two dates often differ
+    for one person, and the level stops being proof."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +50,11 @@ class ModelSpec:
     deterministic_rules: list[str] = field(default_factory=list)
     prior: float = 1e-4
     """Prior probability that two random records match (before training)."""
+    incompatible: tuple[Incompatible, ...] = ()
+    alone_not_enough: tuple[str, ...] = ()
+    """Comparisons whose agreement alone never joins two records (names: a bank report that
+    names a "Philip Obasanjo" and a register entry of one may be two men); such pairs go to
+    the review queue."""
 
 
 def _lvl(
@@ -106,10 +128,17 @@ _PARTIAL = (
 _SWAPPED = (
     "birth_year_l = birth_year_r AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r"
 )
+# An age estimated at intake ("1998") is often a year out.
 _NEXT_YEAR = (
-    "abs(birth_year_l - birth_year_r) = 1 AND birth_month_l = birth_month_r "
-    "AND birth_day_l = birth_day_r"
+    "abs(birth_year_l - birth_year_r) = 1 AND (birth_month_l IS NULL OR birth_month_r IS NULL "
+    "OR (birth_month_l = birth_month_r AND birth_day_l = birth_day_r))"
 )
+
+# A typo in the year keeps day and month.
+_DAY_MONTH = "birth_month_l = birth_month_r AND birth_day_l = birth_day_r"
+_SAME_YEAR = "same year, other month and day"
+_OTHER_DATE = "other date"
+BIRTH_DATES_DIFFER = Incompatible("birth_date", (_SAME_YEAR, _OTHER_DATE), unless=("documents",))
 
 
 def _birth_date() -> ComparisonCreator:
@@ -126,9 +155,10 @@ def _birth_date() -> ComparisonCreator:
                 0.03,
                 0.001,
             ),
-            _custom(_NEXT_YEAR, "year off by one", 0.02, 0.0002),
-            _custom("birth_year_l = birth_year_r", "same year", 0.01, 0.012),
-            _else(0.01, 0.977),
+            _custom(_NEXT_YEAR, "year off by one", 0.02, 0.0004),
+            _custom(_DAY_MONTH, "same day and month", 0.01, 0.0025),
+            _custom("birth_year_l = birth_year_r", _SAME_YEAR, 0.01, 0.012),
+            _lvl(cll.ElseLevel().configure(label_for_charts=_OTHER_DATE), 0.01, 0.9745),
         ],
     )
 
@@ -194,6 +224,8 @@ def person_model() -> ModelSpec:
         deterministic_rules=[
             "l.family = r.family AND l.given = r.given AND l.dob = r.dob",
         ],
+        incompatible=(BIRTH_DATES_DIFFER,),
+        alone_not_enough=("given_name", "family_name"),
     )
 
 

@@ -151,7 +151,9 @@ def _row(
         person = party.kind == "natural person"
         alias = f"{side}_person" if person else f"{side}_org"
         when = f"{side}_name"
+        # A person is keyed by report and account (one observation per report): see the mapping.
+        read = ("report_id", f"{side}_iban", when) if person else (when,)
         records.append(
-            Record(alias, "Person" if person else "Organisation", party.true_id, (when,), when=when)
+            Record(alias, "Person" if person else "Organisation", party.true_id, read, when=when)
         )
     record_truth(ctx, spec.file, row, cells, records)

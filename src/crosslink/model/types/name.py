@@ -27,6 +27,7 @@ __all__ = [
     "fingerprint",
     "latin",
     "phonetic",
+    "split_by_capitals",
     "tokens",
     "validate",
 ]
@@ -116,6 +117,37 @@ def tokens(cleaned: str) -> list[str]:
     parts = latin(cleaned).split()
     kept = [part for part in parts if part not in PARTICLES]
     return kept or parts
+
+
+def _shouted(word: str) -> bool:
+    cased = [ch for ch in word if ch.isupper() or ch.islower()]
+    return len(cased) >= 2 and all(ch.isupper() for ch in cased)
+
+
+def split_by_capitals(cleaned: str) -> tuple[str, str] | None:
+    """Given and family name (latin, particles removed) of a full name that writes the family
+    name in capitals, as Belgian, French and Dutch administrations do ("VAN DAMME Jean",
+    "Jean VAN DAMME"); ``None`` when the casing says nothing (no capitals run at one end).
+    """
+    words = cleaned.split()
+    shouted = [_shouted(w) for w in words]
+    if all(shouted) or not any(shouted):
+        return None
+    # A particle written in lower case inside the capitals ("VAN der BERG") belongs to them.
+    lead = 0
+    while lead < len(words) and (shouted[lead] or words[lead].casefold() in PARTICLES):
+        lead += 1
+    trail = len(words)
+    while trail > 0 and (shouted[trail - 1] or words[trail - 1].casefold() in PARTICLES):
+        trail -= 1
+    if 0 < lead < len(words) and not any(shouted[lead:]):
+        family, given = words[:lead], words[lead:]
+    elif 0 < trail < len(words) and not any(shouted[:trail]):
+        given, family = words[:trail], words[trail:]
+    else:
+        return None
+    given_text, family_text = " ".join(tokens(" ".join(given))), " ".join(tokens(" ".join(family)))
+    return (given_text, family_text) if given_text and family_text else None
 
 
 def _glued(cleaned: str) -> list[str]:
