@@ -153,3 +153,20 @@ def test_clean_any_text_is_idempotent(raw: str) -> None:
     except InvalidValue:
         return
     assert name.clean(once) == once
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("VRANKEN Claire", ("claire", "vranken")),
+        ("Jean VAN DAMME", ("jean", "damme")),
+        ("VAN der BERG Jan", ("jan", "berg")),
+        ("EL AMRANI Mohamed Ali", ("mohamed ali", "amrani")),
+        ("Marie-Claire LAMBRECHT", ("marie claire", "lambrecht")),
+        ("Nargis Ahmadi", None),  # no capitals: the casing says nothing
+        ("JEAN PIERRE", None),  # all capitals: nor here
+        ("Jan DE Smet Peeters", None),  # capitals in the middle are no convention
+    ],
+)
+def test_split_by_capitals(raw: str, expected: tuple[str, str] | None) -> None:
+    assert name.split_by_capitals(name.clean(raw)) == expected
