@@ -68,7 +68,9 @@ class Scored:
     edges: list[Edge]
     conflicts: set[tuple[str, str]]
     """Pairs the model finds clearly different: no cluster may hold both."""
-    detail: dict[tuple[str, str], list[dict[str, Any]]]
+    detail: dict[tuple[str, str], str]
+    """Per-comparison level and weight of each edge, as compact JSON: a run at scale holds
+    millions of them, and a string is a tenth of the dictionaries' memory."""
     weights: dict[tuple[str, str], float]
     model: dict[str, Any]
     training: str
@@ -159,8 +161,9 @@ def score(
     hard = table["__incompatible"].to_pylist()
     edges: list[Edge] = []
     conflicts: set[tuple[str, str]] = set()
-    detail: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    detail: dict[tuple[str, str], str] = {}
     weight_of: dict[tuple[str, str], float] = {}
+    others = [n for n in names if n not in rule.alone_not_enough]
     for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
         key = pair_key(left, right)
         negative = sum(min(float(columns[n][i]), 0.0) for n in names)
@@ -168,18 +171,20 @@ def score(
             conflicts.add(key)
         if probs[i] < floor:
             continue
-        others = [n for n in names if n not in rule.alone_not_enough]
         supported = not rule.alone_not_enough or any(gammas[n][i] != -1 for n in others)
         edges.append(Edge(key[0], key[1], float(probs[i]), float(weights[i]), supported))
         weight_of[key] = float(weights[i])
-        detail[key] = [
-            {
-                "comparison": n,
-                "level": levels[n].get(gammas[n][i], str(gammas[n][i])),
-                "weight": round(float(columns[n][i]) + float(tf[n][i] if n in tf else 0.0), 3),
-            }
-            for n in names
-        ]
+        detail[key] = json.dumps(
+            [
+                {
+                    "comparison": n,
+                    "level": levels[n].get(gammas[n][i], str(gammas[n][i])),
+                    "weight": round(float(columns[n][i]) + float(tf[n][i] if n in tf else 0.0), 3),
+                }
+                for n in names
+            ],
+            separators=(",", ":"),
+        )
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
     return Scored(edges, conflicts, detail, weight_of, model, training)

@@ -51,8 +51,9 @@ class ResolveOptions:
     review_low: float = 0.3
     review_high: float = 0.99
     """Pairs in [review_low, review_high) are uncertain and go to the review queue."""
-    edge_floor: float = 0.05
-    """Pairs below it are not kept (too weak to explain or review anything)."""
+    edge_floor: float = 0.3
+    """Pairs below it are not kept: below the review band they explain and review nothing,
+    and at a million records they would be most of the run's memory."""
     conflict_below: float = 0.01
     conflict_against: float = 11.0
     """A pair scored below ``conflict_below`` whose comparisons count at least this many bits
@@ -305,7 +306,7 @@ def _write_edges(conn: Connection, entity_type: str, run_id: int, scored: Scored
             run_id,
             e.probability,
             scored.weights[(e.left, e.right)],
-            json.dumps(scored.detail[(e.left, e.right)], separators=(",", ":")),
+            scored.detail[(e.left, e.right)],
         )
         for e in sorted(scored.edges, key=lambda e: (e.left, e.right))
     ]
