@@ -67,7 +67,9 @@ class Services:
         return self.settings.data_dir / "uploads"
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async: FastAPI runs a plain ``def`` dependency in the thread pool, a hop per request
+    # for reading one attribute.
     found = request.app.state.services
     assert isinstance(found, Services)
     return found
