@@ -117,6 +117,11 @@ def _level_m(linker: Linker) -> dict[str, dict[int, float]]:
     return out
 
 
+def _columns(frame: Any) -> set[str]:
+    """Column names of a Splink frame (read from the frame's own schema, no rows)."""
+    return {c.unquote().name for c in frame.columns}
+
+
 def _levels(linker: Linker) -> dict[str, dict[int, str]]:
     return {
         c.output_column_name: {
@@ -137,25 +142,35 @@ def score(
     ``rule`` as a conflict (an incompatible pair above the floor is both: it may be
     reviewed, but never joins)."""
     rule = rule or ConflictRule(below=0.0)
+    levels = _levels(linker)
+    names = list(levels)
     frame = linker.inference.predict(warning_mode="never")
+    # Only the columns read below, and only the pairs kept: at scale most blocked pairs are
+    # clear non-matches, and the evidence against is summed in the database.
+    tf_names = [n for n in names if f"mw_tf_adj_{n}" in _columns(frame)]
     incompatible = _incompatible_sql(linker, rule.incompatible)
+    against = " + ".join(f"LEAST(mw_{n}, 0)" for n in names) or "0"
+    wanted = [
+        "unique_id_l",
+        "unique_id_r",
+        "match_probability",
+        "match_weight",
+        *(f"mw_{n}" for n in names),
+        *(f"gamma_{n}" for n in names),
+        *(f"mw_tf_adj_{n}" for n in tf_names),
+    ]
     kept = frame.query_sql(
-        f"SELECT *, ({incompatible}) AS __incompatible FROM {{this}} "  # noqa: S608  (numbers and names of ours)
-        f"WHERE match_probability >= {float(floor)!r} OR match_probability < {rule.below!r} "
+        f"SELECT {', '.join(wanted)}, ({incompatible}) AS __incompatible "  # noqa: S608  (numbers and names of ours)
+        f"FROM {{this}} WHERE match_probability >= {float(floor)!r} "
+        f"OR (match_probability < {rule.below!r} AND ({against}) <= {-rule.against!r}) "
         f"OR ({incompatible})"
     )
     table = backend.to_arrow(kept)
     for done in (kept, frame):
         done.drop_table_from_database_and_remove_from_cache()
-    levels = _levels(linker)
-    names = list(levels)
     columns = {n: table[f"mw_{n}"].to_pylist() for n in names}
     gammas = {n: table[f"gamma_{n}"].to_pylist() for n in names}
-    tf = {
-        n: table[f"mw_tf_adj_{n}"].to_pylist()
-        for n in names
-        if f"mw_tf_adj_{n}" in table.column_names
-    }
+    tf = {n: table[f"mw_tf_adj_{n}"].to_pylist() for n in tf_names}
     lefts, rights = table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist()
     probs, weights = table["match_probability"].to_pylist(), table["match_weight"].to_pylist()
     hard = table["__incompatible"].to_pylist()
