@@ -41,6 +41,9 @@ def resolve_command(
         help="Two full dates of birth that differ beyond a typo are two people "
         "(--no-strict-dates for sources whose dates are often mistyped).",
     ),
+    names_alone_join: bool = typer.Option(
+        False, help="Let pairs that agree on names and nothing else join (default: review)."
+    ),
 ) -> None:
     """Resolve records into entities (stable ids; judgements outrank the model)."""
     from crosslink.resolve import ENTITY_TYPES, ResolveOptions, resolve
@@ -51,6 +54,7 @@ def resolve_command(
         threshold=threshold,
         retrain=retrain,
         strict_dates=strict_dates,
+        names_alone_join=names_alone_join,
         backend=cli.settings.resolve_backend,
         started_by="cli",
     )

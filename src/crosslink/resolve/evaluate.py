@@ -121,6 +121,7 @@ def resolve_table(
     conflict_below: float = 0.01,
     conflict_against: float = 11.0,
     strict_dates: bool = True,
+    names_alone_join: bool = False,
     train: TrainOptions | None = None,
 ) -> dict[str, str]:
     """Record uid -> cluster key for ``records`` (no store, no judgements, no ids)."""
@@ -133,7 +134,7 @@ def resolve_table(
         conflict_below,
         conflict_against,
         spec.incompatible if strict_dates else (),
-        spec.alone_not_enough,
+        () if names_alone_join else spec.alone_not_enough,
     )
     scored = score(backend, linker, threshold, how, rule)
     nodes = table["unique_id"].to_pylist()

@@ -62,6 +62,9 @@ class ResolveOptions:
     strict_dates: bool = True
     """Two full dates of birth that differ beyond a typo (the model's incompatible levels)
     keep two records apart, whatever else agrees; off for sources with many mistyped dates."""
+    names_alone_join: bool = False
+    """Let pairs that agree on names alone (nothing else known on one side) join; by default
+    they wait in the review queue."""
     backend: str = "duckdb"
     retrain: bool = False
     """Train anew even when an earlier run's model exists."""
@@ -131,7 +134,7 @@ def _resolve_type(
         opts.conflict_below,
         opts.conflict_against,
         spec.incompatible if opts.strict_dates else (),
-        spec.alone_not_enough,
+        () if opts.names_alone_join else spec.alone_not_enough,
     )
     scored = score(backend, linker, opts.edge_floor, how, rule)
     nodes = table["unique_id"].to_pylist()
