@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, Select, func, select, union
+from sqlalchemy import Connection, Row, Select, func, select, union
 
 from crosslink.access import Subject, record_filter
 from crosslink.access.consult import decide_records, log_consultation
@@ -155,39 +156,13 @@ def search(
     props = sorted({p for k in found for p in _props(k)})
     parts = list(found.values())
     candidates = parts[0] if len(parts) == 1 else select(union(*parts).subquery().c.record_uid)
-    # The page first, from the records alone (a common name matches thousands of records:
-    # reading their values only to throw all but a page away cost most of a search), then
-    # the page's matching values.
-    chosen = (
-        select(records.c.uid, records.c.schema, records.c.source_id, records.c.handling_code)
-        .where(records.c.uid.in_(candidates), record_filter(subject))
-        .order_by(records.c.uid)
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
-        .subquery()
-    )
-    page_rows = conn.execute(
-        select(chosen, entity_members.c.entity_id)
-        .outerjoin(entity_members, entity_members.c.record_uid == chosen.c.uid)
-        .order_by(chosen.c.uid)
-    ).all()
+    page_rows = _page(conn, subject, candidates, (page - 1) * per_page, per_page + 1)
     result.has_more = len(page_rows) > per_page
     facts = {r.uid: r for r in page_rows[:per_page]}
     if not facts:
         return result
     uids = list(facts)
-    matched = {
-        r.uid: r
-        for r in conn.execute(
-            select(
-                record_values.c.record_uid.label("uid"),
-                func.min(record_values.c.prop).label("prop"),
-                func.min(record_values.c.original).label("value"),
-            )
-            .where(record_values.c.record_uid.in_(uids), record_values.c.prop.in_(props))
-            .group_by(record_values.c.record_uid)
-        )
-    }
+    matched = _matched(conn, uids, props)
     consulted = decide_records(conn, subject, uids, justification=justification)
     allowed = set(consulted.allowed)
     labels = record_labels(conn, uids)
@@ -210,6 +185,48 @@ def search(
         )
     log_consultation(conn, subject, consulted, justification=justification)
     return result
+
+
+def _page(
+    conn: Connection, subject: Subject, candidates: Select[tuple[str]], offset: int, limit: int
+) -> list[Row[Any]]:
+    """The page of visible matching records, with their entity.
+
+    The page is chosen from the records alone: a common name matches thousands of records,
+    and reading all their values only to keep one page's cost most of a search.
+    """
+    chosen = (
+        select(records.c.uid, records.c.schema, records.c.source_id, records.c.handling_code)
+        .where(records.c.uid.in_(candidates), record_filter(subject))
+        .order_by(records.c.uid)
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    return list(
+        conn.execute(
+            select(chosen, entity_members.c.entity_id)
+            .outerjoin(entity_members, entity_members.c.record_uid == chosen.c.uid)
+            .order_by(chosen.c.uid)
+        )
+    )
+
+
+def _matched(conn: Connection, uids: list[str], props: list[str]) -> dict[str, Row[Any]]:
+    """The first property and value (in the database's order) among ``props``, per record."""
+    v = record_values.c
+    rows: list[Row[Any]] = list(
+        conn.execute(
+            select(
+                v.record_uid.label("uid"),
+                func.min(v.prop).label("prop"),
+                func.min(v.original).label("value"),
+            )
+            .where(v.record_uid.in_(uids), v.prop.in_(props))
+            .group_by(v.record_uid)
+        )
+    )
+    return {r.uid: r for r in rows}
 
 
 LABEL_PROPS = (
