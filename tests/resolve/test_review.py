@@ -21,7 +21,7 @@ def test_the_queue_is_ordered_by_what_a_decision_changes(conn: Connection) -> No
         assert impacts == sorted(impacts, reverse=True)
     for item in items:
         # Above the band only pairs that agree on names alone: they never join by themselves.
-        assert 0.3 <= item.probability
+        assert item.probability >= 0.3
         assert item.probability < 0.99 or _names_alone(item.comparisons)
         assert item.comparisons and all("weight" in c and "level" in c for c in item.comparisons)
         assert (item.left_entity == item.right_entity) == (item.kind == "split")

@@ -44,6 +44,15 @@ def test_addresses_are_resolved_with_high_precision(resolved: Resolved, conn: Co
     assert got.pair_precision >= 0.95  # measured 0.964
 
 
+def test_each_type_is_scored_on_its_own_pairs(conn: Connection) -> None:
+    # The fixture resolved every type in one run (persons first); addresses alone must come
+    # out the same: nothing of the persons' run may leak into the next type's scoring.
+    together = members(conn, "Address")
+    assert max(Counter(together.values()).values()) > 1
+    resolve(conn, ResolveOptions(entity_types=("Address",)))
+    assert members(conn, "Address") == together
+
+
 def test_a_rerun_keeps_every_id(conn: Connection) -> None:
     before = members(conn)
     (summary,) = resolve(conn, ResolveOptions(entity_types=("Person",)))

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 from splink import Linker
+from splink.internals.chunking import _blocked_pairs_cache_key
 
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import Edge, pair_key
@@ -227,7 +228,12 @@ def conflicts_among(
         "__crosslink_within",
     )
     linker.table_management.register_blocked_pairs_for_predict(frame)
-    predicted = linker.inference.predict(warning_mode="never")
+    try:
+        predicted = linker.inference.predict(warning_mode="never")
+    finally:
+        # The registration lives in the database API's cache, shared by every linker of the
+        # run: left there, the next entity type would score these pairs instead of its own.
+        linker._intermediate_table_cache.pop(_blocked_pairs_cache_key(), None)
     incompatible = _incompatible_sql(linker, rule.incompatible)
     low = predicted.query_sql(
         f"SELECT *, ({incompatible}) AS __incompatible FROM {{this}} "  # noqa: S608  (numbers and names of ours)
