@@ -4,6 +4,8 @@ records per second and peak memory, printed side by side in one run.
 
     .venv/bin/python benchmarks/bench_resolve.py                 # demo 10k and 100k, historical
     .venv/bin/python benchmarks/bench_resolve.py --sizes 10000   # quicker
+    .venv/bin/python benchmarks/bench_resolve.py --sizes 1000000 --no-historical \
+        --cache /tmp/crosslink-er       # build the 1M world once, then reuse it
 
 Systems: ``crosslink`` (the defaults: precision first — two full dates of birth that differ
 beyond a typo are two people, names alone never join), ``lenient`` (``--no-strict-dates
@@ -21,6 +23,7 @@ import argparse
 import csv
 import json
 import logging
+import os
 import resource
 import subprocess
 import sys
@@ -31,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+CACHE = os.environ.get("CROSSLINK_BENCH_CACHE")
+"""Where ``--cache`` keeps built worlds (passed to the child processes)."""
 HISTORICAL = ROOT.parent / "shared" / "data" / "er" / "historical_figures_with_errors_50k.parquet"
 THRESHOLD = 0.9
 
@@ -88,15 +93,19 @@ def plain_splink(rows: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def _demo_store(scale: int, work: Path) -> tuple[Any, Path]:
+    """The demo world of ``scale`` loaded into SQLite under ``work``; reused when a finished
+    one is there (``--cache``): a resolve run rewrites only the derived tables."""
     from crosslink.demo import WorldConfig, generate_world, load_world
     from crosslink.store import Store
 
-    out = work / f"world{scale}"
-    generate_world(WorldConfig(seed=7, scale=scale), out)
+    out, done = work / f"world{scale}", work / f"demo{scale}.loaded"
     store = Store.from_url(f"sqlite:///{work}/demo{scale}.db")
-    store.migrate()
-    with store.transaction() as conn:
-        load_world(conn, out)
+    if not done.exists():
+        generate_world(WorldConfig(seed=7, scale=scale), out)
+        store.migrate()
+        with store.transaction() as conn:
+            load_world(conn, out)
+        done.touch()
     return store, out
 
 
@@ -161,7 +170,7 @@ def case_demo(scale: int, which: str) -> dict[str, Any]:
     from crosslink.resolve.schema import entity_members
 
     with tempfile.TemporaryDirectory() as tmp:
-        store, out = _demo_store(scale, Path(tmp))
+        store, out = _demo_store(scale, Path(CACHE or tmp))
         with store.transaction() as conn:
             truth = _demo_truth(conn, out)
             started = time.perf_counter()
@@ -301,7 +310,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--no-historical", action="store_true")
     parser.add_argument("--child", nargs=2, metavar=("CASE", "SYSTEM"))
+    parser.add_argument("--cache", type=Path, help="keep built demo worlds here and reuse them")
+    parser.add_argument(
+        "--systems", nargs="*", default=["crosslink", "lenient", "plain"], help="which to run"
+    )
     args = parser.parse_args()
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
+        os.environ["CROSSLINK_BENCH_CACHE"] = str(args.cache.resolve())
     logging.basicConfig(level=logging.ERROR)
     if args.child:
         case, which = args.child
@@ -314,7 +330,7 @@ def main() -> None:
         cases.append("historical")
     results = []
     for case in cases:
-        for which in ("crosslink", "lenient", "plain"):
+        for which in args.systems:
             results.append(_run_child(case, which))
             print(f"done: {case} {which}", file=sys.stderr)
     _print(results)
