@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     resolve_backend: Literal["duckdb", "spark"] = Field(
         default="duckdb", description="Engine for entity resolution."
     )
+    resolve_memory: str = Field(
+        default="3GB",
+        pattern=r"^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$",
+        description="Memory DuckDB may use in a resolve run; beyond it, it spills to disk.",
+    )
     import_chunk_size: int = Field(
         default=2000, ge=1, le=100_000, description="Rows written per statement on import."
     )

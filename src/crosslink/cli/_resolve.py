@@ -56,6 +56,8 @@ def resolve_command(
         strict_dates=strict_dates,
         names_alone_join=names_alone_join,
         backend=cli.settings.resolve_backend,
+        memory_limit=cli.settings.resolve_memory,
+        spill_dir=cli.settings.data_dir / "resolve-spill",
         started_by="cli",
     )
     with cli.store().transaction() as conn:

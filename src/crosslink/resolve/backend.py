@@ -8,7 +8,9 @@ when the Spark backend is built: the core installs and imports without it.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
@@ -58,12 +60,25 @@ class DuckDBBackend:
 
     name = "duckdb"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        threads: int | None = None,
+        *,
+        memory_limit: str | None = None,
+        spill_dir: Path | None = None,
+    ) -> None:
         from splink import DuckDBAPI
 
         self._con = duckdb.connect(":memory:")
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
+        # At a million records the blocked pairs outgrow memory: bounded, DuckDB spills
+        # its joins and sorts to disk instead of taking the machine down.
+        if memory_limit:
+            self._con.execute(f"SET memory_limit = '{_size(memory_limit)}'")
+        if spill_dir is not None:
+            spill_dir.mkdir(parents=True, exist_ok=True)
+            self._con.execute(f"SET temp_directory = '{_quoted(str(spill_dir))}'")
         self._api = DuckDBAPI(self._con)
         self._names = _Names()
 
@@ -146,10 +161,28 @@ class SparkBackend:
         self._spark.catalog.clearCache()
 
 
-def make_backend(name: str, *, spark: SparkOptions | None = None) -> Backend:
-    """The backend ``Settings.resolve_backend`` names."""
+def _size(text: str) -> str:
+    """A memory size for DuckDB's SET (checked: it is spliced into the statement)."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(MB|GB|MiB|GiB)", text.strip()):
+        raise ConfigurationError(f"not a memory size: {text!r} (say 3GB or 512MB)")
+    return text.strip()
+
+
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def make_backend(
+    name: str,
+    *,
+    spark: SparkOptions | None = None,
+    memory_limit: str | None = None,
+    spill_dir: Path | None = None,
+) -> Backend:
+    """The backend ``Settings.resolve_backend`` names (DuckDB bounded by ``memory_limit``,
+    spilling to ``spill_dir``)."""
     if name == "duckdb":
-        return DuckDBBackend()
+        return DuckDBBackend(memory_limit=memory_limit, spill_dir=spill_dir)
     if name == "spark":
         return SparkBackend(spark)
     raise ConfigurationError(f"unknown resolve backend {name!r}: use duckdb or spark")

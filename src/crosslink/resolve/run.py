@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, select
@@ -66,6 +67,10 @@ class ResolveOptions:
     """Let pairs that agree on names alone (nothing else known on one side) join; by default
     they wait in the review queue."""
     backend: str = "duckdb"
+    memory_limit: str | None = None
+    """Memory DuckDB may use (``Settings.resolve_memory``); beyond it, it spills to
+    ``spill_dir``."""
+    spill_dir: Path | None = None
     retrain: bool = False
     """Train anew even when an earlier run's model exists."""
     train: TrainOptions = field(default_factory=TrainOptions)
@@ -96,7 +101,9 @@ def resolve(
 ) -> list[RunSummary]:
     """Resolve each entity type of ``options``; returns one summary per type resolved."""
     opts = options or ResolveOptions()
-    engine = backend or make_backend(opts.backend)
+    engine = backend or make_backend(
+        opts.backend, memory_limit=opts.memory_limit, spill_dir=opts.spill_dir
+    )
     out: list[RunSummary] = []
     try:
         for entity_type in opts.entity_types:
