@@ -145,7 +145,11 @@ def score(
     rule = rule or ConflictRule(below=0.0)
     levels = _levels(linker)
     names = list(levels)
-    frame = linker.inference.predict(warning_mode="never")
+    # Splink filters inside its pipeline, so the clearly different pairs (most of the blocked
+    # ones at scale) are never written out; conflicts among them are found where they matter,
+    # inside chained clusters (:func:`conflicts_among`).
+    lowest = min(floor, rule.below) if rule.below > 0 else floor
+    frame = linker.inference.predict(threshold_match_probability=lowest, warning_mode="never")
     # Only the columns read below, and only the pairs kept: at scale most blocked pairs are
     # clear non-matches, and the evidence against is summed in the database.
     tf_names = [n for n in names if f"mw_tf_adj_{n}" in _columns(frame)]
