@@ -130,11 +130,12 @@ def resolve_table(
     linker, how = build_linker(
         backend, table, spec, stored_model=None, options=train or TrainOptions(), labels=None
     )
-    rule = ConflictRule(
+    rule = ConflictRule.of(
+        spec,
         conflict_below,
         conflict_against,
-        spec.incompatible if strict_dates else (),
-        () if names_alone_join else spec.alone_not_enough,
+        strict_dates=strict_dates,
+        names_alone_join=names_alone_join,
     )
     scored = score(backend, linker, threshold, how, rule)
     nodes = table["unique_id"].to_pylist()

@@ -41,6 +41,35 @@ class ConflictRule:
     alone_not_enough: tuple[str, ...] = ()
     """Comparisons whose agreement alone marks an edge unsupported (see ``Edge.supported``)."""
 
+    @classmethod
+    def of(
+        cls,
+        spec: ModelSpec,
+        below: float,
+        against: float,
+        *,
+        strict_dates: bool = True,
+        names_alone_join: bool = False,
+    ) -> ConflictRule:
+        """The rule of ``spec``'s model, with its incompatible levels and its names-alone
+        guard switched as asked."""
+        return cls(
+            below,
+            against,
+            spec.incompatible if strict_dates else (),
+            () if names_alone_join else spec.alone_not_enough,
+        )
+
+
+def _conflict_sql(linker: Linker, rule: ConflictRule) -> str:
+    """A SQL condition over predictions: the pair is a conflict by ``rule``."""
+    names = list(_levels(linker))
+    against = " + ".join(f"LEAST(mw_{n}, 0)" for n in names) or "0"
+    return (
+        f"(match_probability < {rule.below!r} AND ({against}) <= {-rule.against!r}) "
+        f"OR ({_incompatible_sql(linker, rule.incompatible)})"
+    )
+
 
 def _incompatible_sql(linker: Linker, rules: tuple[Incompatible, ...]) -> str:
     """A SQL condition over the gamma columns of predictions: the pair is incompatible."""
@@ -72,7 +101,6 @@ class Scored:
     detail: dict[tuple[str, str], str]
     """Per-comparison level and weight of each edge, as compact JSON: a run at scale holds
     millions of them, and a string is a tenth of the dictionaries' memory."""
-    weights: dict[tuple[str, str], float]
     model: dict[str, Any]
     training: str
 
@@ -153,8 +181,7 @@ def score(
     # Only the columns read below, and only the pairs kept: at scale most blocked pairs are
     # clear non-matches, and the evidence against is summed in the database.
     tf_names = [n for n in names if f"mw_tf_adj_{n}" in _columns(frame)]
-    incompatible = _incompatible_sql(linker, rule.incompatible)
-    against = " + ".join(f"LEAST(mw_{n}, 0)" for n in names) or "0"
+    conflict = _conflict_sql(linker, rule)
     wanted = [
         "unique_id_l",
         "unique_id_r",
@@ -165,10 +192,8 @@ def score(
         *(f"mw_tf_adj_{n}" for n in tf_names),
     ]
     kept = frame.query_sql(
-        f"SELECT {', '.join(wanted)}, ({incompatible}) AS __incompatible "  # noqa: S608  (numbers and names of ours)
-        f"FROM {{this}} WHERE match_probability >= {float(floor)!r} "
-        f"OR (match_probability < {rule.below!r} AND ({against}) <= {-rule.against!r}) "
-        f"OR ({incompatible})"
+        f"SELECT {', '.join(wanted)}, ({conflict}) AS __conflict "  # noqa: S608  (numbers and names of ours)
+        f"FROM {{this}} WHERE match_probability >= {float(floor)!r} OR ({conflict})"
     )
     table = backend.to_arrow(kept)
     for done in (kept, frame):
@@ -178,22 +203,19 @@ def score(
     tf = {n: table[f"mw_tf_adj_{n}"].to_pylist() for n in tf_names}
     lefts, rights = table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist()
     probs, weights = table["match_probability"].to_pylist(), table["match_weight"].to_pylist()
-    hard = table["__incompatible"].to_pylist()
+    conflicting = table["__conflict"].to_pylist()
     edges: list[Edge] = []
     conflicts: set[tuple[str, str]] = set()
     detail: dict[tuple[str, str], str] = {}
-    weight_of: dict[tuple[str, str], float] = {}
     others = [n for n in names if n not in rule.alone_not_enough]
     for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
         key = pair_key(left, right)
-        negative = sum(min(float(columns[n][i]), 0.0) for n in names)
-        if hard[i] or (probs[i] < rule.below and negative <= -rule.against):
+        if conflicting[i]:
             conflicts.add(key)
         if probs[i] < floor:
             continue
         supported = not rule.alone_not_enough or any(gammas[n][i] != -1 for n in others)
         edges.append(Edge(key[0], key[1], float(probs[i]), float(weights[i]), supported))
-        weight_of[key] = float(weights[i])
         detail[key] = json.dumps(
             [
                 {
@@ -207,7 +229,7 @@ def score(
         )
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
-    return Scored(edges, conflicts, detail, weight_of, model, training)
+    return Scored(edges, conflicts, detail, model, training)
 
 
 def conflicts_among(
@@ -238,24 +260,18 @@ def conflicts_among(
         # The registration lives in the database API's cache, shared by every linker of the
         # run: left there, the next entity type would score these pairs instead of its own.
         linker._intermediate_table_cache.pop(_blocked_pairs_cache_key(), None)
-    incompatible = _incompatible_sql(linker, rule.incompatible)
     low = predicted.query_sql(
-        f"SELECT *, ({incompatible}) AS __incompatible FROM {{this}} "  # noqa: S608  (numbers and names of ours)
-        f"WHERE match_probability < {rule.below!r} OR ({incompatible})"
+        "SELECT unique_id_l, unique_id_r FROM {this} "  # noqa: S608  (numbers and names of ours)
+        f"WHERE {_conflict_sql(linker, rule)}"
     )
     table = backend.to_arrow(low)
     for done in (low, predicted):
         done.drop_table_from_database_and_remove_from_cache()
-    names = [c[3:] for c in table.column_names if c.startswith("mw_") and "_tf_adj_" not in c]
-    weights = [table[f"mw_{n}"].to_pylist() for n in names]
-    hard = table["__incompatible"].to_pylist()
-    probs = table["match_probability"].to_pylist()
-    out: set[tuple[str, str]] = set()
-    for i, (left, right) in enumerate(
-        zip(table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist(), strict=True)
-    ):
-        against = sum(min(float(w[i]), 0.0) for w in weights)
-        if hard[i] or (probs[i] < rule.below and against <= -rule.against):
-            out.add(pair_key(left, right))
+    out = {
+        pair_key(left, right)
+        for left, right in zip(
+            table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist(), strict=True
+        )
+    }
     log.info("checked %d chained pairs: %d conflicts", len(ordered), len(out))
     return out

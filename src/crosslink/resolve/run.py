@@ -137,11 +137,12 @@ def _resolve_type(
         options=opts.train,
         labels=labels(conn, entity_type) if stored is None else None,
     )
-    rule = ConflictRule(
+    rule = ConflictRule.of(
+        spec,
         opts.conflict_below,
         opts.conflict_against,
-        spec.incompatible if opts.strict_dates else (),
-        () if opts.names_alone_join else spec.alone_not_enough,
+        strict_dates=opts.strict_dates,
+        names_alone_join=opts.names_alone_join,
     )
     scored = score(backend, linker, opts.edge_floor, how, rule)
     nodes = table["unique_id"].to_pylist()
@@ -315,7 +316,7 @@ def _write_edges(conn: Connection, entity_type: str, run_id: int, scored: Scored
             entity_type,
             run_id,
             e.probability,
-            scored.weights[(e.left, e.right)],
+            e.weight,
             scored.detail[(e.left, e.right)],
         )
         for e in sorted(scored.edges, key=lambda e: (e.left, e.right))
