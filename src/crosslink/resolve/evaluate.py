@@ -128,7 +128,13 @@ def resolve_table(
     spec = model_for(entity_type)
     table: pa.Table = to_table(entity_type, records)
     linker, how = build_linker(
-        backend, table, spec, stored_model=None, options=train or TrainOptions(), labels=None
+        backend,
+        table,
+        spec,
+        stored_model=None,
+        options=train or TrainOptions(),
+        labels=None,
+        strict=strict_dates,
     )
     rule = ConflictRule.of(
         spec,

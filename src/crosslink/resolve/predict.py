@@ -13,12 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import Linker
 from splink.internals.chunking import _blocked_pairs_cache_key
 
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import Edge, pair_key
-from crosslink.resolve.settings import Incompatible, ModelSpec, settings_creator
+from crosslink.resolve.settings import (
+    Incompatible,
+    ModelSpec,
+    blocking_rules,
+    settings_creator,
+)
 from crosslink.resolve.train import TrainOptions, train
 
 __all__ = ["ConflictRule", "Scored", "build_linker", "conflicts_among", "score"]
@@ -40,6 +46,8 @@ class ConflictRule:
     incompatible: tuple[Incompatible, ...] = ()
     alone_not_enough: tuple[str, ...] = ()
     """Comparisons whose agreement alone marks an edge unsupported (see ``Edge.supported``)."""
+    needs: tuple[str, ...] = ()
+    """Comparisons that must be known on both sides of a supported edge."""
 
     @classmethod
     def of(
@@ -58,6 +66,7 @@ class ConflictRule:
             against,
             spec.incompatible if strict_dates else (),
             () if names_alone_join else spec.alone_not_enough,
+            spec.needs,
         )
 
 
@@ -113,8 +122,10 @@ def build_linker(
     stored_model: dict[str, Any] | None,
     options: TrainOptions,
     labels: pa.Table | None,
+    strict: bool = True,
 ) -> tuple[Linker, str]:
-    """A trained linker over ``table``: the stored model if given, else trained now."""
+    """A trained linker over ``table``: the stored model if given, else trained now.
+    ``strict``: the incompatible levels will be in force (see ``blocking_rules``)."""
     frame = backend.register(table, f"__crosslink_{spec.entity_type.lower()}")
     if stored_model is not None:
         model = dict(stored_model)
@@ -122,12 +133,47 @@ def build_linker(
         linker = Linker(frame, model, log_level=None)
         how = "reused"
     else:
-        linker = Linker(frame, settings_creator(spec), log_level=None)
+        rules = blocking_rules(
+            spec, strict=strict, broad=affordable(table, spec), lists=_list_columns(table)
+        )
+        linker = Linker(frame, settings_creator(spec, rules), log_level=None)
         how = train(linker, spec, table.num_rows, backend, options, labels)
     # Training switches these off on the shared settings; explanations need the levels.
     linker._settings_obj._retain_matching_columns = True
     linker._settings_obj._retain_intermediate_calculation_columns = True
     return linker, how
+
+
+def affordable(table: pa.Table, spec: ModelSpec) -> list[tuple[str, ...]]:
+    """The broad blocks of ``spec`` that make at most ``spec.broad_limit`` comparisons on
+    ``table``: at a hundred thousand records all of them, at a million few."""
+    out = []
+    for columns in spec.broad_blocks:
+        pairs = block_pairs(table, columns)
+        if pairs <= spec.broad_limit:
+            out.append(columns)
+        else:
+            log.info("%s: block on %s skipped: %d comparisons", spec.entity_type, columns, pairs)
+    return out
+
+
+def block_pairs(table: pa.Table, columns: tuple[str, ...]) -> int:
+    """Comparisons a block on ``columns`` makes (list columns exploded), counted from the
+    sizes of its blocks without making them."""
+    keyed = table.select(list(columns))
+    for name in columns:
+        if pa.types.is_list(keyed[name].type):
+            rows = pc.list_parent_indices(keyed[name])
+            keyed = keyed.take(rows).set_column(
+                keyed.column_names.index(name), name, pc.list_flatten(keyed[name])
+            )
+    sizes = keyed.drop_null().group_by(list(columns)).aggregate([([], "count_all")])
+    n = sizes["count_all"].cast(pa.int64())
+    return int(pc.sum(pc.divide(pc.multiply(n, pc.subtract(n, 1)), 2)).as_py() or 0)
+
+
+def _list_columns(table: pa.Table) -> set[str]:
+    return {f.name for f in table.schema if pa.types.is_list(f.type)}
 
 
 def _level_m(linker: Linker) -> dict[str, dict[int, float]]:
@@ -214,7 +260,9 @@ def score(
             conflicts.add(key)
         if probs[i] < floor:
             continue
-        supported = not rule.alone_not_enough or any(gammas[n][i] != -1 for n in others)
+        supported = (not rule.alone_not_enough or any(gammas[n][i] != -1 for n in others)) and all(
+            gammas[n][i] != -1 for n in rule.needs
+        )
         edges.append(Edge(key[0], key[1], float(probs[i]), float(weights[i]), supported))
         detail[key] = json.dumps(
             [

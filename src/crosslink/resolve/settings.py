@@ -7,6 +7,8 @@ Comparisons read the derived columns of :mod:`crosslink.resolve.extract`.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import splink.comparison_level_library as cll
@@ -55,6 +57,19 @@ class ModelSpec:
     """Comparisons whose agreement alone never joins two records (names: a bank report that
     names a "Philip Obasanjo" and a register entry of one may be two men); such pairs go to
     the review queue."""
+    name_blocks: list[str] = field(default_factory=list)
+    """Blocking rules on names alone (SQL over ``l`` and ``r``). With the ``incompatible``
+    levels in force they pair only records whose dates still may agree (``block_guard``):
+    the others could never join, and at a million records they are most of the pairs."""
+    block_guard: str | None = None
+    broad_blocks: list[tuple[str, ...]] = field(default_factory=list)
+    """Blocks on columns that catch noisier pairs (a family name and a year of birth) but
+    grow with the square of the population: each is used while it makes at most
+    ``broad_limit`` comparisons (a list column is exploded)."""
+    broad_limit: int = 2_000_000
+    needs: tuple[str, ...] = ()
+    """Comparisons that must be known on both sides for a pair to join (an address without a
+    house number is a street: which door of it, an analyst decides)."""
 
 
 def _lvl(
@@ -138,6 +153,26 @@ _NEXT_YEAR = (
 _DAY_MONTH = "birth_month_l = birth_month_r AND birth_day_l = birth_day_r"
 _SAME_YEAR = "same year, other month and day"
 _OTHER_DATE = "other date"
+
+
+def _on_pair(level_sql: str) -> str:
+    """A level's condition (``x_l``, ``x_r``) as a blocking condition (``l.x``, ``r.x``)."""
+    return re.sub(r"\b(\w+)_([lr])\b", r"\2.\1", level_sql)
+
+
+# Dates of birth that could belong to one person: one missing, or a level short of
+# incompatible (exact, partial, swapped, same month, a year out, same day and month).
+_DATES_MAY_AGREE = " OR ".join(
+    f"({_on_pair(c)})"
+    for c in (
+        "birth_year_l IS NULL OR birth_year_r IS NULL OR dob_l = dob_r",
+        _PARTIAL,
+        _SWAPPED,
+        "birth_year_l = birth_year_r AND birth_month_l = birth_month_r",
+        _NEXT_YEAR,
+        _DAY_MONTH,
+    )
+)
 BIRTH_DATES_DIFFER = Incompatible("birth_date", (_SAME_YEAR, _OTHER_DATE), unless=("documents",))
 
 
@@ -203,23 +238,32 @@ def person_model() -> ModelSpec:
         _address_of_party(),
     ]
     blocking = [
-        block_on("family_phon", "given_phon"),
-        block_on("family_skel", "birth_year"),
+        block_on("family_skel", "dob"),
+        block_on("given_skel", "dob"),
         block_on("given_phon", "dob"),
-        block_on("given_skel", "birth_year"),
-        "l.given_phon = r.family_phon AND l.family_phon = r.given_phon",
-        block_on("dob", "nationality"),
-        block_on("given_skel", "family_skel"),
-        block_on("postcodes", "family_skel", arrays_to_explode=["postcodes"]),
         block_on("documents", arrays_to_explode=["documents"]),
         block_on("phones", arrays_to_explode=["phones"]),
         block_on("accounts", arrays_to_explode=["accounts"]),
         block_on("emails", arrays_to_explode=["emails"]),
     ]
+    # Names alone: blocks that grow with the square of the population (the commonest names).
+    names_only = [
+        "l.family_phon = r.family_phon AND l.given_phon = r.given_phon",
+        "l.given_phon = r.family_phon AND l.family_phon = r.given_phon",
+        "l.given_skel = r.given_skel AND l.family_skel = r.family_skel",
+    ]
     return ModelSpec(
         entity_type="Person",
         comparisons=comparisons,
         blocking_rules=[_rule(b) for b in blocking],
+        name_blocks=names_only,
+        broad_blocks=[
+            ("family_skel", "birth_year"),
+            ("given_skel", "birth_year"),
+            ("postcodes", "family_skel"),
+            ("dob", "nationality"),
+        ],
+        block_guard=_DATES_MAY_AGREE,
         training_blocks=[block_on("dob"), block_on("family_phon", "given_phon")],
         deterministic_rules=[
             "l.family = r.family AND l.given = r.given AND l.dob = r.dob",
@@ -295,14 +339,22 @@ def address_model() -> ModelSpec:
     blocking = [
         block_on("postcode", "house"),
         block_on("street_phon", "house"),
-        block_on("postcode", "street"),
+        # Same street without a house number on one side: with numbers on both, one street
+        # would pair every two doors of it (most of the pairs, none of them a match).
+        "l.postcode = r.postcode AND l.street = r.street AND (l.house IS NULL OR r.house IS NULL)",
     ]
     return ModelSpec(
         "Address",
         comparisons,
         [_rule(b) for b in blocking],
-        training_blocks=[block_on("postcode")],
-        prior=1e-3,
+        # EM found "same street", not "same address", in every block tried (most pairs of a
+        # postcode are neighbours); the written-down m probabilities resolve far better.
+        training_blocks=[],
+        deterministic_rules=[
+            "l.postcode = r.postcode AND l.street = r.street AND l.house = r.house",
+        ],
+        prior=1e-4,
+        needs=("house",),
     )
 
 
@@ -355,12 +407,30 @@ def model_for(entity_type: str) -> ModelSpec:
         ) from None
 
 
-def settings_creator(spec: ModelSpec) -> SettingsCreator:
+def blocking_rules(
+    spec: ModelSpec,
+    *,
+    strict: bool = True,
+    broad: Sequence[tuple[str, ...]] = (),
+    lists: Collection[str] = (),
+) -> list[BlockingRuleCreator]:
+    """The rules that pair records for scoring. ``strict``: the incompatible levels are in
+    force, so the name blocks keep only pairs that may still join; ``broad``: the broad
+    blocks affordable on this data; ``lists``: the list columns among them."""
+    guard = spec.block_guard if strict and spec.incompatible else None
+    names = [f"({rule}) AND ({guard})" if guard else rule for rule in spec.name_blocks]
+    wide = [block_on(*b, arrays_to_explode=[c for c in b if c in lists]) for b in broad]
+    return [*spec.blocking_rules, *(_rule(rule) for rule in names), *wide]
+
+
+def settings_creator(
+    spec: ModelSpec, rules: list[BlockingRuleCreator] | None = None
+) -> SettingsCreator:
     """Splink settings for deduplicating all sources of ``spec.entity_type`` together."""
     return SettingsCreator(
         link_type="dedupe_only",
         comparisons=list(spec.comparisons),
-        blocking_rules_to_generate_predictions=list(spec.blocking_rules),
+        blocking_rules_to_generate_predictions=list(rules or blocking_rules(spec)),
         probability_two_random_records_match=spec.prior,
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,

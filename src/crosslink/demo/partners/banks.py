@@ -1,4 +1,9 @@
-"""Banks' suspicious-transaction reports (to the FIU, CTIF-CFI): CSV with IBANs and amounts."""
+"""Banks' suspicious-transaction reports (to the FIU, CTIF-CFI): CSV with IBANs and amounts.
+
+As in a goAML report, the reporting bank identifies its own client (date of birth and
+nationality from its customer file, anti-money-laundering law obliges it to know them); of the
+counterparty it knows what the transfer carried: a name and an account.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from crosslink.demo.partners._base import (
     PartnerSpec,
     Record,
     Written,
+    alpha3,
     record_truth,
 )
 from crosslink.demo.truth import Person
@@ -29,10 +35,14 @@ HEADER = (
     "payer_type",
     "payer_name",
     "payer_iban",
+    "payer_birth_date",
+    "payer_nationality",
     "beneficiary_type",
     "beneficiary_name",
     "beneficiary_iban",
     "beneficiary_country",
+    "beneficiary_birth_date",
+    "beneficiary_nationality",
     "communication",
     "reason",
 )
@@ -45,6 +55,7 @@ _REASONS = (
     "rent paid for many tenants",
 )
 _CODE = 108
+_CLIENT = 109
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class Party:
     iban: str
     true_id: str
     country: str
+    person: Person | None = None
 
 
 def write(ctx: PartnerContext, spec: PartnerSpec) -> Written:
@@ -82,7 +94,7 @@ def _person(ctx: PartnerContext, rng: random.Random, person: Person) -> Party:
         if rng.random() < 0.5
         else f"{view.given} {view.family}"
     )
-    return Party("natural person", name, person.iban, person.id, person.iban[:2])
+    return Party("natural person", name, person.iban, person.id, person.iban[:2], person)
 
 
 def _company(company: Company) -> Party:
@@ -135,6 +147,7 @@ def _row(
         "communication": rng.choice(("loon", "huur", "salaire", "transfer", "")),
         "reason": rng.choice(_REASONS),
     }
+    _identify_client(ctx, n, cells, payer, beneficiary)
     if ctx.spoil(rng):
         kind = rng.choice(("invalid_iban", "impossible_date"))
         if kind == "invalid_iban":
@@ -157,3 +170,16 @@ def _row(
             Record(alias, "Person" if person else "Organisation", party.true_id, read, when=when)
         )
     record_truth(ctx, spec.file, row, cells, records)
+
+
+def _identify_client(
+    ctx: PartnerContext, n: int, cells: dict[str, str], payer: Party, beneficiary: Party
+) -> None:
+    """The bank's own client (either side) with what its customer file holds."""
+    # A generator of its own per report: the rest of the file stays as it was.
+    rng = ctx.world.rng(_CLIENT, n)
+    client = "payer" if rng.random() < 0.5 else "beneficiary"
+    for side, party in (("payer", payer), ("beneficiary", beneficiary)):
+        person = party.person if side == client else None
+        cells[f"{side}_birth_date"] = ctx.noise.birth(person.birth, rng) if person else ""
+        cells[f"{side}_nationality"] = alpha3(person.nationality) if person else ""
