@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import zipfile
 from pathlib import Path
@@ -97,3 +98,22 @@ def test_ads_are_multilingual(world: Generated) -> None:
 def test_bad_configuration_is_refused(config: WorldConfig, tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError):
         generate_world(config, tmp_path)
+
+
+def test_a_bank_report_identifies_its_client_and_only_names_the_counterparty(
+    world: Generated,
+) -> None:
+    with (world.out / "partners" / "be_bank_str.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    people = 0
+    for row in rows:
+        known = [
+            side
+            for side in ("payer", "beneficiary")
+            if row[f"{side}_birth_date"] or row[f"{side}_nationality"]
+        ]
+        assert len(known) <= 1  # the bank's own client, never both sides
+        for side in known:
+            assert row[f"{side}_type"] == "natural person"
+            people += 1
+    assert people > len(rows) / 4  # about half the reports have a person as client
