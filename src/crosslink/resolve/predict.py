@@ -244,40 +244,87 @@ def score(
     table = backend.to_arrow(kept)
     for done in (kept, frame):
         done.drop_table_from_database_and_remove_from_cache()
-    columns = {n: table[f"mw_{n}"].to_pylist() for n in names}
-    gammas = {n: table[f"gamma_{n}"].to_pylist() for n in names}
-    tf = {n: table[f"mw_tf_adj_{n}"].to_pylist() for n in tf_names}
-    lefts, rights = table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist()
-    probs, weights = table["match_probability"].to_pylist(), table["match_weight"].to_pylist()
-    conflicting = table["__conflict"].to_pylist()
+    against = table.filter(pc.fill_null(table["__conflict"], False))
+    conflicts = {
+        pair_key(left, right)
+        for left, right in zip(
+            against["unique_id_l"].to_pylist(), against["unique_id_r"].to_pylist(), strict=True
+        )
+    }
+    above = table.filter(pc.greater_equal(table["match_probability"], floor))
+    # Built column-wise in Arrow: at a million records, per-pair Python (dictionaries and
+    # json.dumps) was most of the scoring time.
+    texts = _details(above, levels, tf_names).to_pylist()
+    supported = _supported(above, names, rule).to_pylist()
     edges: list[Edge] = []
-    conflicts: set[tuple[str, str]] = set()
     detail: dict[tuple[str, str], str] = {}
-    others = [n for n in names if n not in rule.alone_not_enough]
-    for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
+    for left, right, probability, weight, text, backed in zip(
+        above["unique_id_l"].to_pylist(),
+        above["unique_id_r"].to_pylist(),
+        above["match_probability"].to_pylist(),
+        above["match_weight"].to_pylist(),
+        texts,
+        supported,
+        strict=True,
+    ):
         key = pair_key(left, right)
-        if conflicting[i]:
-            conflicts.add(key)
-        if probs[i] < floor:
-            continue
-        supported = (not rule.alone_not_enough or any(gammas[n][i] != -1 for n in others)) and all(
-            gammas[n][i] != -1 for n in rule.needs
-        )
-        edges.append(Edge(key[0], key[1], float(probs[i]), float(weights[i]), supported))
-        detail[key] = json.dumps(
-            [
-                {
-                    "comparison": n,
-                    "level": levels[n].get(gammas[n][i], str(gammas[n][i])),
-                    "weight": round(float(columns[n][i]) + float(tf[n][i] if n in tf else 0.0), 3),
-                }
-                for n in names
-            ],
-            separators=(",", ":"),
-        )
+        edges.append(Edge(key[0], key[1], float(probability), float(weight), bool(backed)))
+        detail[key] = text
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
     return Scored(edges, conflicts, detail, model, training)
+
+
+def _supported(table: pa.Table, names: list[str], rule: ConflictRule) -> pa.Array:
+    """Per pair: whether it may join (see ``Edge.supported``)."""
+    ok = pa.array([True] * table.num_rows, pa.bool_())
+    others = [n for n in names if n not in rule.alone_not_enough]
+    if rule.alone_not_enough:
+        known = [pc.not_equal(table[f"gamma_{n}"], -1) for n in others]
+        ok = pc.and_(ok, _any(known, table.num_rows))
+    for name in rule.needs:
+        ok = pc.and_(ok, pc.not_equal(table[f"gamma_{name}"], -1))
+    return ok
+
+
+def _any(columns: list[Any], rows: int) -> Any:
+    out: Any = pa.array([False] * rows, pa.bool_())
+    for column in columns:
+        out = pc.or_(out, column)
+    return out
+
+
+def _details(table: pa.Table, levels: dict[str, dict[int, str]], tf_names: list[str]) -> Any:
+    """Per pair, each comparison's level and weight (with its term-frequency part) as
+    compact JSON: ``[{"comparison":…,"level":…,"weight":…}, …]``."""
+    pieces: list[Any] = []
+    for name, labels in levels.items():
+        codes = sorted(labels)
+        gamma = table[f"gamma_{name}"]
+        label = pc.take(
+            pa.array([json.dumps(labels[g]) for g in codes]),
+            pc.index_in(gamma, value_set=pa.array(codes, gamma.type)),
+        )
+        # A level the model does not know (never expected) shows as its number.
+        label = pc.coalesce(
+            label, pc.binary_join_element_wise('"', pc.cast(gamma, pa.string()), '"', "")
+        )
+        weight = table[f"mw_{name}"]
+        if name in tf_names:
+            weight = pc.add(weight, pc.fill_null(table[f"mw_tf_adj_{name}"], 0.0))
+        weight = pc.round(weight, 3)
+        # JSON has no infinity: Python's json writes (and reads) it as Infinity.
+        text = pc.if_else(
+            pc.is_inf(weight),
+            pc.if_else(pc.greater(weight, 0), "Infinity", "-Infinity"),
+            pc.cast(weight, pa.string()),
+        )
+        head = f'{{"comparison":{json.dumps(name)},"level":'
+        pieces.append(pc.binary_join_element_wise(head, label, ',"weight":', text, "}", ""))
+    joined: list[Any] = []
+    for i, piece in enumerate(pieces):
+        joined.extend([piece] if i == 0 else [",", piece])
+    return pc.binary_join_element_wise("[", *joined, "]", "")
 
 
 def conflicts_among(
