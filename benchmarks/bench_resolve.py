@@ -179,7 +179,7 @@ def case_demo(scale: int, which: str) -> dict[str, Any]:
                 options = ResolveOptions(
                     threshold=THRESHOLD,
                     retrain=True,
-                    strict_dates=not lenient,
+                    strict_dates=False if lenient else None,
                     names_alone_join=lenient,
                 )
                 summaries = resolve(conn, options)
@@ -228,7 +228,7 @@ def case_historical(which: str) -> dict[str, Any]:
             "Person",
             raws,
             threshold=THRESHOLD,
-            strict_dates=not lenient,
+            strict_dates=False if lenient else None,
             names_alone_join=lenient,
         )
     else:

@@ -36,10 +36,12 @@ def resolve_command(
     ),
     threshold: float = typer.Option(0.9, min=0.0, max=1.0, help="Match probability to join."),
     retrain: bool = typer.Option(False, help="Train anew instead of reusing the last model."),
-    strict_dates: bool = typer.Option(
-        True,
-        help="Two full dates of birth that differ beyond a typo are two people "
-        "(--no-strict-dates for sources whose dates are often mistyped).",
+    strict_dates: bool | None = typer.Option(
+        None,
+        "--strict-dates/--no-strict-dates",
+        help="Two full dates of birth that differ beyond a typo are two people. "
+        "Default: decided by the data (dates are not trusted when more than 6 % of "
+        "records sharing a name and a key carry other dates).",
     ),
     names_alone_join: bool = typer.Option(
         False, help="Let pairs that agree on names and nothing else join (default: review)."

@@ -19,6 +19,7 @@ from crosslink.model.types import CleanContext
 from crosslink.model.types import get as value_type
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import cluster
+from crosslink.resolve.dates import strict_dates as strict_for
 from crosslink.resolve.extract import RawRecord, to_table
 from crosslink.resolve.predict import ConflictRule, build_linker, conflicts_among, score
 from crosslink.resolve.settings import model_for
@@ -120,13 +121,15 @@ def resolve_table(
     threshold: float = 0.9,
     conflict_below: float = 0.01,
     conflict_against: float = 11.0,
-    strict_dates: bool = True,
+    strict_dates: bool | None = None,
     names_alone_join: bool = False,
     train: TrainOptions | None = None,
 ) -> dict[str, str]:
-    """Record uid -> cluster key for ``records`` (no store, no judgements, no ids)."""
+    """Record uid -> cluster key for ``records`` (no store, no judgements, no ids).
+    ``strict_dates``: ``None`` decides by the data (:mod:`crosslink.resolve.dates`)."""
     spec = model_for(entity_type)
     table: pa.Table = to_table(entity_type, records)
+    strict = strict_for(table, bool(spec.incompatible), strict_dates)
     linker, how = build_linker(
         backend,
         table,
@@ -134,13 +137,13 @@ def resolve_table(
         stored_model=None,
         options=train or TrainOptions(),
         labels=None,
-        strict=strict_dates,
+        strict=strict,
     )
     rule = ConflictRule.of(
         spec,
         conflict_below,
         conflict_against,
-        strict_dates=strict_dates,
+        strict_dates=strict,
         names_alone_join=names_alone_join,
     )
     scored = score(backend, linker, threshold, how, rule)

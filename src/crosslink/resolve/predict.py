@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,14 +82,9 @@ def _conflict_sql(linker: Linker, rule: ConflictRule) -> str:
 def _incompatible_sql(linker: Linker, rules: tuple[Incompatible, ...]) -> str:
     """A SQL condition over the gamma columns of predictions: the pair is incompatible."""
     levels = _levels(linker)
-    m_of = _level_m(linker)
     terms: list[str] = []
     for rule in rules:
-        gammas = sorted(
-            g
-            for g, label in levels[rule.comparison].items()
-            if label in rule.levels and m_of[rule.comparison][g] <= rule.max_m
-        )
+        gammas = sorted(g for g, label in levels[rule.comparison].items() if label in rule.levels)
         if not gammas:
             continue
         term = f"gamma_{rule.comparison} IN ({', '.join(str(g) for g in gammas)})"
@@ -174,22 +168,6 @@ def block_pairs(table: pa.Table, columns: tuple[str, ...]) -> int:
 
 def _list_columns(table: pa.Table) -> set[str]:
     return {f.name for f in table.schema if pa.types.is_list(f.type)}
-
-
-def _level_m(linker: Linker) -> dict[str, dict[int, float]]:
-    """The model's m probability (share of true matches) of every non-null level."""
-    out: dict[str, dict[int, float]] = {}
-    for c in linker._settings_obj.comparisons:
-        out[c.output_column_name] = {}
-        for level in c.comparison_levels:
-            if level.is_null_level:
-                continue
-            m = level.m_probability
-            # A level training never saw has no share to speak of: it proves nothing.
-            out[c.output_column_name][level.comparison_vector_value] = (
-                float(m) if isinstance(m, float | int) else math.inf
-            )
-    return out
 
 
 def _columns(frame: Any) -> set[str]:
@@ -314,10 +292,17 @@ def _details(table: pa.Table, levels: dict[str, dict[int, str]], tf_names: list[
             weight = pc.add(weight, pc.fill_null(table[f"mw_tf_adj_{name}"], 0.0))
         weight = pc.round(weight, 3)
         # JSON has no infinity: Python's json writes (and reads) it as Infinity.
+        number = pc.cast(weight, pa.string())
+        # Arrow writes 2.0 as "2": keep it a float for the readers, as json.dumps would.
+        number = pc.if_else(
+            pc.match_substring_regex(number, r"^-?\d+$"),
+            pc.binary_join_element_wise(number, ".0", ""),
+            number,
+        )
         text = pc.if_else(
             pc.is_inf(weight),
             pc.if_else(pc.greater(weight, 0), "Infinity", "-Infinity"),
-            pc.cast(weight, pa.string()),
+            number,
         )
         head = f'{{"comparison":{json.dumps(name)},"level":'
         pieces.append(pc.binary_join_element_wise(head, label, ',"weight":', text, "}", ""))

@@ -35,10 +35,6 @@ class Incompatible:
     """Level labels (``label_for_charts``) that make the pair incompatible."""
     unless: tuple[str, ...] = ()
     """Comparisons whose strongest level overrides (a shared identity document)."""
-    max_m: float = 0.2
-    """A level counts only while training finds at most this share of true matches on it: in
-    data where dates of birth are often mistyped, training learns that two dates often differ
-    for one person, and the level stops being proof."""
 
 
 @dataclass(frozen=True)
