@@ -92,6 +92,8 @@ records = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index(None, "source_id", "schema", "entity_key"),
     Index(None, "batch_id"),
+    # Resolution reads one entity type in uid order, with the source: covered by this index.
+    Index(None, "schema", "uid", "source_id"),
 )
 
 record_values = Table(
