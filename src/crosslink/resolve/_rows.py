@@ -72,7 +72,6 @@ def split_name(raw: RawRecord) -> tuple[str | None, str | None]:
     return _split_name(first[0] if first else None, last[0] if last else None, raw.first("name"))
 
 
-@lru_cache(maxsize=_CACHE)
 def _split_name(
     first: str | None, last: str | None, full: str | None
 ) -> tuple[str | None, str | None]:
@@ -162,8 +161,6 @@ def clear_caches() -> None:
         metaphone,
         skeleton,
         _tokens,
-        _split_name,
-        _person_names,
         birth_parts,
         _address_key,
         _latin_of,
@@ -219,7 +216,6 @@ _NAME_COLUMNS = (
 )
 
 
-@lru_cache(maxsize=_CACHE)
 def _person_names(first: str | None, last: str | None, full: str | None) -> tuple[str | None, ...]:
     """The name columns of a person (:data:`_NAME_COLUMNS`), from first, last and full name."""
     given, family = _split_name(first, last, full)
