@@ -56,3 +56,25 @@ def test_namesakes_without_a_shared_key_are_not_counted() -> None:
         raw_record("b", {**jan, "birth_date": ["1971-09-27"]}),
     ]
     assert check_dates(to_table("Person", people)).pairs == 0
+
+
+def _postcode_pair(n: int, first: str, second: str) -> list[RawRecord]:
+    """Two records of one name in one postcode (no other key), with the two dates given."""
+    name = {"first_name": [f"Other{n}"], "last_name": ["Janssens"], "address": ["B-1000"]}
+    return [
+        raw_record(f"p{n}a", {**name, "birth_date": [first]}),
+        raw_record(f"p{n}b", {**name, "birth_date": [second]}),
+    ]
+
+
+def test_a_postcode_counts_only_where_strong_keys_are_too_few() -> None:
+    # Namesakes in one postcode: many at scale, and no proof against the dates when phones
+    # (or documents, accounts, addresses) give enough pairs.
+    namesakes = [r for n in range(40) for r in _postcode_pair(n, "1980-03-14", "1971-09-27")]
+    strong = _records(differ=0, typos=0, same=40)
+    check = check_dates(to_table("Person", strong + namesakes))
+    assert (check.pairs, check.differ) == (40, 0)
+    # Without strong keys (the historical-figures set has names, dates and postcodes), the
+    # postcodes are all there is.
+    alone = check_dates(to_table("Person", namesakes))
+    assert (alone.pairs, alone.differ) == (40, 40) and not alone.trusted
