@@ -90,6 +90,6 @@ def test_joining_two_networks_outranks_joining_two_loners(conn: Connection) -> N
     sizes = {"E1": 1, "E2": 1, "E3": 1, "E4": 2}
     band = [Edge("a", "b", 0.5), Edge("c", "d", 0.5), Edge("d", "e", 0.6)]
     rows = queue_rows(conn, band, members, sizes, judged=set())
-    impact = {(r.left_uid, r.right_uid): r.impact for r in rows}
+    impact = {(r["left_uid"], r["right_uid"]): r["impact"] for r in rows}
     assert impact[("c", "d")] > impact[("a", "b")]  # a bigger entity on one side
     assert impact[("d", "e")] == 2.0  # a split of a two-record entity

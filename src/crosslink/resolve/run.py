@@ -20,6 +20,7 @@ from sqlalchemy import Connection, delete, select
 from crosslink.access import Clock, Subject, SystemClock
 from crosslink.resolve.backend import Backend, make_backend
 from crosslink.resolve.cluster import cluster
+from crosslink.resolve.dates import strict_dates as strict_for
 from crosslink.resolve.extract import ENTITY_TYPES, extract
 from crosslink.resolve.ids import Assignment, assign_ids
 from crosslink.resolve.judgements import constraints, labels, list_judgements
@@ -60,9 +61,10 @@ class ResolveOptions:
     """A pair scored below ``conflict_below`` whose comparisons count at least this many bits
     against it (a different full date of birth, another name …) is a conflict: no entity may
     hold both, however the two are chained through others."""
-    strict_dates: bool = True
+    strict_dates: bool | None = None
     """Two full dates of birth that differ beyond a typo (the model's incompatible levels)
-    keep two records apart, whatever else agrees; off for sources with many mistyped dates."""
+    keep two records apart, whatever else agrees; off for sources with many mistyped dates.
+    ``None``: as the data's dates deserve (:mod:`crosslink.resolve.dates`)."""
     names_alone_join: bool = False
     """Let pairs that agree on names alone (nothing else known on one side) join; by default
     they wait in the review queue."""
@@ -128,6 +130,7 @@ def _resolve_type(
         log.info("no %s records to resolve", entity_type)
         return None
     stored = None if opts.retrain else _stored_model(conn, entity_type)
+    strict = strict_for(table, bool(spec.incompatible), opts.strict_dates)
     rules = constraints(conn, entity_type)
     linker, how = build_linker(
         backend,
@@ -136,12 +139,13 @@ def _resolve_type(
         stored_model=stored,
         options=opts.train,
         labels=labels(conn, entity_type) if stored is None else None,
+        strict=strict,
     )
     rule = ConflictRule.of(
         spec,
         opts.conflict_below,
         opts.conflict_against,
-        strict_dates=opts.strict_dates,
+        strict_dates=strict,
         names_alone_join=opts.names_alone_join,
     )
     scored = score(backend, linker, opts.edge_floor, how, rule)
