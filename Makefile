@@ -38,7 +38,7 @@ lint: setup
 	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: setup
-	$(BIN)/mypy src tests
+	$(BIN)/mypy src tests benchmarks
 
 pytest: setup
 	$(BIN)/pytest -n 2 --dist loadfile

@@ -84,7 +84,7 @@ def plain_splink(rows: list[dict[str, Any]]) -> dict[str, str]:
     nodes = pa.table({"unique_id": table["unique_id"]})
     clusters = cluster_pairwise_predictions_at_threshold(
         nodes, predictions, api, "unique_id", threshold_match_probability=THRESHOLD
-    ).as_pyarrow_table()
+    ).as_pyarrow_table()  # type: ignore[no-untyped-call]
     ids, keys = clusters["unique_id"].to_pylist(), clusters["cluster_id"].to_pylist()
     return {str(uid): str(key) for uid, key in zip(ids, keys, strict=True)}
 

@@ -85,11 +85,15 @@ def test_a_judged_pair_leaves_the_queue(conn: Connection) -> None:
     assert (first.left_uid, first.right_uid) not in pairs
 
 
-def test_joining_two_networks_outranks_joining_two_loners(conn: Connection) -> None:
+def test_joining_two_networks_outranks_joining_two_loners() -> None:
     members = {"a": "E1", "b": "E2", "c": "E3", "d": "E4", "e": "E4"}
     sizes = {"E1": 1, "E2": 1, "E3": 1, "E4": 2}
     band = [Edge("a", "b", 0.5), Edge("c", "d", 0.5), Edge("d", "e", 0.6)]
-    rows = queue_rows(conn, band, members, sizes, judged=set())
-    impact = {(r["left_uid"], r["right_uid"]): r["impact"] for r in rows}
-    assert impact[("c", "d")] > impact[("a", "b")]  # a bigger entity on one side
+    rows = queue_rows(band, members, sizes, links_of={"E1": 4}, judged={("c", "d")})
+    impact = {(r.left_uid, r.right_uid): r.impact for r in rows}
+    assert ("c", "d") not in impact  # judged: it leaves the queue
+    assert impact[("a", "b")] == (1 + 1) * (1 + 4) * (1 + 0)  # E1's records carry four links
     assert impact[("d", "e")] == 2.0  # a split of a two-record entity
+    rows = queue_rows(band, members, sizes, links_of={}, judged=set())
+    impact = {(r.left_uid, r.right_uid): r.impact for r in rows}
+    assert impact[("c", "d")] > impact[("a", "b")]  # a bigger entity on one side

@@ -13,17 +13,16 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, select, union_all
+from sqlalchemy import Connection, func, select
 
 from crosslink.access import Subject, visible_records
 from crosslink.resolve.cluster import Edge
-from crosslink.resolve.schema import match_edges, review_pairs
-from crosslink.store.dialect import MAX_IN_PARAMS
+from crosslink.resolve.schema import entity_members, match_edges, review_pairs
 from crosslink.store.schema import links
 
-__all__ = ["ReviewItem", "queue_rows", "review_queue"]
+__all__ = ["QueueRow", "ReviewItem", "entity_links", "queue_rows", "review_queue"]
 
 
 @dataclass(frozen=True)
@@ -43,55 +42,63 @@ class ReviewItem:
         return "split" if self.left_entity == self.right_entity else "merge"
 
 
-def link_degrees(conn: Connection, uids: Iterable[str]) -> Counter[str]:
-    """How many links touch each record."""
-    wanted = sorted(set(uids))
+def entity_links(conn: Connection, entity_type: str) -> Counter[str]:
+    """How many links touch the records of each stored entity of ``entity_type``.
+
+    Counted in the database from ``entity_members``: a run at scale would otherwise send it
+    the uids of hundreds of thousands of records, a few hundred at a time. Summed here, not
+    grouped in SQL: SQLite would then read the members in entity order, at random."""
+    ends = [
+        select(func.count())
+        .select_from(links)
+        .where(end == entity_members.c.record_uid)
+        .scalar_subquery()
+        for end in (links.c.source_uid, links.c.target_uid)
+    ]
+    stmt = select(entity_members.c.entity_id, ends[0] + ends[1]).where(
+        entity_members.c.entity_type == entity_type
+    )
     out: Counter[str] = Counter()
-    for start in range(0, len(wanted), MAX_IN_PARAMS):
-        chunk = wanted[start : start + MAX_IN_PARAMS]
-        ends = union_all(
-            select(links.c.source_uid.label("uid")).where(links.c.source_uid.in_(chunk)),
-            select(links.c.target_uid.label("uid")).where(links.c.target_uid.in_(chunk)),
-        ).subquery()
-        for uid, n in conn.execute(select(ends.c.uid, func.count()).group_by(ends.c.uid)):
-            out[uid] = int(n)
+    for entity, n in conn.execute(stmt):
+        out[entity] += n
     return out
 
 
+class QueueRow(NamedTuple):
+    """One row of ``review_pairs`` but for its entity type and run."""
+
+    left_uid: str
+    right_uid: str
+    left_entity: str
+    right_entity: str
+    probability: float
+    impact: float
+
+
 def queue_rows(
-    conn: Connection,
-    band: list[Edge],
+    band: Iterable[Edge],
     members: Mapping[str, str],
     sizes: Mapping[str, int],
+    links_of: Mapping[str, int],
     judged: set[tuple[str, str]],
-) -> list[dict[str, Any]]:
-    """Rows of ``review_pairs`` for the uncertain ``band`` of one run."""
-    pending = [e for e in band if (e.left, e.right) not in judged]
-    entity_members: dict[str, set[str]] = {}
-    for uid, entity in members.items():
-        entity_members.setdefault(entity, set()).add(uid)
-    involved = {members[u] for e in pending for u in (e.left, e.right)}
-    degree = link_degrees(conn, (u for ent in involved for u in entity_members[ent]))
-    links_of = {ent: sum(degree[u] for u in entity_members[ent]) for ent in involved}
+) -> list[QueueRow]:
+    """Rows of ``review_pairs`` for the uncertain ``band`` of one run, in the band's order:
+    ``members`` maps record uids to entities, ``links_of`` counts the links of an entity's
+    records (:func:`entity_links`)."""
     rows = []
-    for edge in pending:
+    for edge in band:
+        if (edge.left, edge.right) in judged:
+            continue
         left, right = members[edge.left], members[edge.right]
         if left == right:
             impact = float(sizes[left])
         else:
             impact = float(
-                (sizes[left] + sizes[right]) * (1 + links_of[left]) * (1 + links_of[right])
+                (sizes[left] + sizes[right])
+                * (1 + links_of.get(left, 0))
+                * (1 + links_of.get(right, 0))
             )
-        rows.append(
-            {
-                "left_uid": edge.left,
-                "right_uid": edge.right,
-                "left_entity": left,
-                "right_entity": right,
-                "probability": edge.probability,
-                "impact": impact,
-            }
-        )
+        rows.append(QueueRow(edge.left, edge.right, left, right, edge.probability, impact))
     return rows
 
 

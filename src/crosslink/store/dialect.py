@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Column, Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
@@ -89,6 +90,30 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+@contextmanager
+def large_cache(conn: Connection, mebibytes: int = 1024) -> Iterator[None]:
+    """A SQLite page cache of ``mebibytes`` while a block writes millions of rows: the pages
+    of indexes filled at random keys stay in memory instead of going to the WAL and being
+    read back. Allocated only as pages are used; PostgreSQL's buffers are the server's."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{int(mebibytes) * 1024}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={before}")
+
+
+def bound(conn: Connection, column: Column[Any], value: Any) -> Any:
+    """``value`` as SQLAlchemy binds it to ``column`` on ``conn``'s database, for a value that
+    :func:`bulk_insert` would leave to the driver to store otherwise (a datetime on SQLite is
+    SQLAlchemy's text, not sqlite3's)."""
+    processor = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    return value if processor is None else processor(value)
+
+
 def bulk_insert(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
@@ -121,24 +146,63 @@ def bulk_insert(
             copy.write_row(row)
 
 
+def bulk_upsert(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert many rows as :func:`bulk_insert` does, but a row whose primary key is taken
+    updates the row there in place: SQLite's ``INSERT … ON CONFLICT DO UPDATE`` row by row,
+    PostgreSQL's from a ``COPY`` into a temporary table. For tables rewritten wholesale: at a
+    million records, SQLite took five times as long to delete the rows and insert them again
+    (every index entry twice, the new rows scattered over the freed pages)."""
+    if not rows:
+        return
+    unknown = set(columns) - set(table.c.keys())
+    key = [c.name for c in table.primary_key.columns]
+    if unknown or not set(key) <= set(columns):
+        raise ValueError(f"{table.name} has no columns {sorted(unknown)} or misses its key")
+    quoted = ", ".join(f'"{n}"' for n in columns)
+    target = ", ".join(f'"{n}"' for n in key)
+    changes = ", ".join(f'"{n}" = excluded."{n}"' for n in columns if n not in key)
+    on_conflict = f"ON CONFLICT ({target}) DO " + (
+        f"UPDATE SET {changes}" if changes else "NOTHING"
+    )
+    driver = conn.connection.driver_connection
+    # Names come from the declared schema (checked above), never from input.
+    if conn.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in columns)
+        cursor = driver.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(
+                f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks}) {on_conflict}',  # noqa: S608
+                _sqlite_values(conn, table, columns, rows),
+            )
+        finally:
+            cursor.close()
+        return
+    staging = f"_upsert_{table.name}"
+    with driver.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.execute(f'CREATE TEMPORARY TABLE "{staging}" (LIKE "{table.name}")')
+        with cursor.copy(f'COPY "{staging}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "{staging}" {on_conflict}'  # noqa: S608
+        )
+        cursor.execute(f'DROP TABLE "{staging}"')
+
+
 def _sqlite_values(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> Sequence[Sequence[Any]]:
-    """Values as SQLAlchemy itself would bind them (datetimes as its text format), so that
-    reading back through SQLAlchemy gives the same Python values. Memoised: a batch shares
-    one timestamp."""
+    """Values as the columns' types bind them (a float column's values as floats, a boolean
+    column's as integers; datetimes are left to the driver). Converted a column at a time,
+    ``map`` over ``zip``: a Python call per value took tens of seconds for the millions of
+    edges of a resolve run."""
     processors = [table.c[name].type.bind_processor(conn.dialect) for name in columns]
     if not any(processors):
         return rows
-    memo: dict[tuple[int, Any], Any] = {}
-
-    def bind(i: int, value: Any) -> Any:
-        processor = processors[i]
-        if processor is None or value is None:
-            return value
-        key = (i, value)
-        if key not in memo:
-            memo[key] = processor(value)
-        return memo[key]
-
-    return [tuple(bind(i, v) for i, v in enumerate(row)) for row in rows]
+    values: list[Iterable[Any]] = list(zip(*rows, strict=True))
+    for i, processor in enumerate(processors):
+        if processor is not None:
+            values[i] = map(processor, values[i])
+    return list(zip(*values, strict=True))
