@@ -40,8 +40,8 @@ class Edge:
     weight: float | None = None
     """Match weight in bits; derived from the probability when not given."""
     supported: bool = True
-    """False when the pair agrees on names alone (nothing else known on one side): it may be
-    reviewed but never joins by itself."""
+    """False when nothing but names (and nationality) agrees: no date of birth, shared key or
+    address. It may be reviewed but never joins by itself."""
 
     @property
     def bits(self) -> float:

@@ -45,6 +45,8 @@ class ConflictRule:
     incompatible: tuple[Incompatible, ...] = ()
     alone_not_enough: tuple[str, ...] = ()
     """Comparisons whose agreement alone marks an edge unsupported (see ``Edge.supported``)."""
+    corroborates_from: tuple[tuple[str, int], ...] = ()
+    """(comparison, lowest level that corroborates) where it is not 1."""
     needs: tuple[str, ...] = ()
     """Comparisons that must be known on both sides of a supported edge."""
 
@@ -65,6 +67,7 @@ class ConflictRule:
             against,
             spec.incompatible if strict_dates else (),
             () if names_alone_join else spec.alone_not_enough,
+            tuple(sorted(spec.corroborates_from.items())),
             spec.needs,
         )
 
@@ -256,10 +259,11 @@ def score(
 def _supported(table: pa.Table, names: list[str], rule: ConflictRule) -> pa.Array:
     """Per pair: whether it may join (see ``Edge.supported``)."""
     ok = pa.array([True] * table.num_rows, pa.bool_())
+    lowest = dict(rule.corroborates_from)
     others = [n for n in names if n not in rule.alone_not_enough]
     if rule.alone_not_enough:
-        known = [pc.not_equal(table[f"gamma_{n}"], -1) for n in others]
-        ok = pc.and_(ok, _any(known, table.num_rows))
+        agree = [pc.greater_equal(table[f"gamma_{n}"], lowest.get(n, 1)) for n in others]
+        ok = pc.and_(ok, _any(agree, table.num_rows))
     for name in rule.needs:
         ok = pc.and_(ok, pc.not_equal(table[f"gamma_{name}"], -1))
     return ok
