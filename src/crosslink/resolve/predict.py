@@ -76,9 +76,12 @@ def _conflict_sql(linker: Linker, rule: ConflictRule) -> str:
     """A SQL condition over predictions: the pair is a conflict by ``rule``."""
     names = list(_levels(linker))
     against = " + ".join(f"LEAST(mw_{n}, 0)" for n in names) or "0"
+    # ... and more against than for: a name swapped and spelt another way counts ten bits
+    # against, but the same full date of birth and nationality outweigh them.
+    net = " + ".join(f"mw_{n}" for n in names) or "0"
     return (
-        f"(match_probability < {rule.below!r} AND ({against}) <= {-rule.against!r}) "
-        f"OR ({_incompatible_sql(linker, rule.incompatible)})"
+        f"(match_probability < {rule.below!r} AND ({against}) <= {-rule.against!r} "
+        f"AND ({net}) < 0) OR ({_incompatible_sql(linker, rule.incompatible)})"
     )
 
 
