@@ -221,6 +221,7 @@ def case_historical(which: str) -> dict[str, Any]:
                     "last_name": [r["surname"]],
                     "birth_date": [r["dob"]],
                     "address": [r["postcode_fake"]],
+                    "birth_place": [r["birth_place"]],
                 },
             )
             for r in rows

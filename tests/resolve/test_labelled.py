@@ -16,7 +16,8 @@ from crosslink.resolve.train import TrainOptions
 from tests.conftest import _service_missing, shared_file
 
 
-def fake_records() -> tuple[list[RawRecord], dict[str, str]]:
+def fake_records(city_of_birth: bool = False) -> tuple[list[RawRecord], dict[str, str]]:
+    """fake_1000's records; with ``city_of_birth``, its city is a place of birth instead."""
     rows = pacsv.read_csv(shared_file("er", "fake_1000.csv")).to_pylist()
     raws = [
         raw_record(
@@ -26,7 +27,7 @@ def fake_records() -> tuple[list[RawRecord], dict[str, str]]:
                 "last_name": [r["surname"]],
                 "birth_date": [str(r["dob"]) if r["dob"] else None],
                 "email": [r["email"]],
-                "address": [r["city"]],
+                ("birth_place" if city_of_birth else "address"): [r["city"]],
             },
         )
         for r in rows
@@ -92,3 +93,19 @@ def test_duckdb_and_spark_give_the_same_clusters() -> None:
         spark.close()
     assert _partition(duck) == _partition(sparked)
     assert len(_partition(duck)) < len(sample)  # something was joined
+
+
+def test_a_shared_place_of_birth_corroborates_names() -> None:
+    raws, _ = fake_records(city_of_birth=True)
+    people = [("b1", "Kraków"), ("b2", "KRAKOW"), ("b3", "Gdańsk")]
+    raws += [
+        raw_record(
+            uid,
+            {"first_name": ["Wojciech"], "last_name": ["Kowalczyk"], "birth_place": [place]},
+        )
+        for uid, place in people
+    ]
+    clusters = resolve_table(DuckDBBackend(), "Person", raws)
+    assert clusters["b1"] == clusters["b2"]  # one place, written two ways
+    # Names alone: another place of birth leaves the third to an analyst.
+    assert clusters["b3"] not in (clusters["b1"], clusters["b2"])

@@ -195,6 +195,7 @@ def person_row(raw: RawRecord) -> Row:
         "birth_month": month,
         "birth_day": day,
         "nationality": raw.first("nationality"),
+        "birth_place": _latin(raw.first("birth_place")),
         "phones": _none_if_empty(raw.all("phone")),
         "emails": _none_if_empty(raw.all("email") + raw.all("handle")),
         "documents": _none_if_empty(raw.all("id_number") + raw.all("national_id")),
@@ -318,7 +319,7 @@ _ADDRESSES = ("address", "linked_street", "linked_postcode")
 MODELS: dict[str, Model] = {
     "Person": Model(
         person_row,
-        ("first_name", "last_name", "name", "alias", "birth_date", "nationality")
+        ("first_name", "last_name", "name", "alias", "birth_date", "nationality", "birth_place")
         + ("phone", "email", "handle", "id_number", "national_id", "iban", *_ADDRESSES),
         {
             **dict.fromkeys(
@@ -338,6 +339,7 @@ MODELS: dict[str, Model] = {
             "dob": _STR,
             **dict.fromkeys(("birth_year", "birth_month", "birth_day"), _INT),
             "nationality": _STR,
+            "birth_place": _STR,
             **dict.fromkeys(("phones", "emails", "documents", "accounts"), _LIST),
             **dict.fromkeys(("postcodes", "address_keys"), _LIST),
         },

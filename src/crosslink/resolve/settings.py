@@ -239,6 +239,8 @@ def person_model() -> ModelSpec:
         ),
         _birth_date(),
         _exact("nationality", "nationality", 0.95, 0.1),
+        # As a passport gives it; a big city's weight is small (term frequency).
+        _exact("birth_place", "birth_place", 0.9, 0.005, tf=True),
         _shared("documents", "documents", 0.6, 0.00001),
         _shared("phones", "phones", 0.5, 0.0001),
         _shared("emails_accounts", "emails", 0.5, 0.00001),
