@@ -92,12 +92,30 @@ def test_a_judged_pair_leaves_the_queue(conn: Connection) -> None:
 def test_joining_two_networks_outranks_joining_two_loners() -> None:
     members = {"a": "E1", "b": "E2", "c": "E3", "d": "E4", "e": "E4"}
     sizes = {"E1": 1, "E2": 1, "E3": 1, "E4": 2}
-    band = [Edge("a", "b", 0.5), Edge("c", "d", 0.5), Edge("d", "e", 0.6)]
-    rows = queue_rows(band, members, sizes, links_of={"E1": 4}, judged={("c", "d")})
+    band = [Edge("a", "b", 0.5), Edge("c", "d", 0.5), Edge("d", "e", 0.95)]
+    rows = queue_rows(band, members, sizes, {"E1": 4}, judged={("c", "d")}, threshold=0.9)
     impact = {(r.left_uid, r.right_uid): r.impact for r in rows}
     assert ("c", "d") not in impact  # judged: it leaves the queue
     assert impact[("a", "b")] == (1 + 1) * (1 + 4) * (1 + 0)  # E1's records carry four links
     assert impact[("d", "e")] == 2.0  # a split of a two-record entity
-    rows = queue_rows(band, members, sizes, links_of={}, judged=set())
+    rows = queue_rows(band, members, sizes, links_of={}, judged=set(), threshold=0.9)
     impact = {(r.left_uid, r.right_uid): r.impact for r in rows}
     assert impact[("c", "d")] > impact[("a", "b")]  # a bigger entity on one side
+
+
+def test_two_entities_are_asked_about_once_and_weak_pairs_inside_one_not_at_all() -> None:
+    members = {"a": "E1", "b": "E1", "c": "E2", "d": "E2", "e": "E3"}
+    sizes = {"E1": 2, "E2": 2, "E3": 1}
+    band = [
+        Edge("a", "c", 0.6),
+        Edge("a", "d", 0.8),  # the strongest pair between E1 and E2
+        Edge("b", "c", 0.5),
+        Edge("a", "b", 0.4),  # inside E1, too weak to have joined anything
+        Edge("c", "d", 0.95, supported=False),  # inside E2, names alone: joined nothing
+        Edge("c", "e", 0.7),
+    ]
+    rows = queue_rows(band, members, sizes, links_of={}, judged=set(), threshold=0.9)
+    assert [(r.left_uid, r.right_uid) for r in rows] == [("a", "d"), ("c", "e")]
+    judged = {("a", "d")}  # judged: the next strongest pair of the two entities is asked
+    rows = queue_rows(band, members, sizes, links_of={}, judged=judged, threshold=0.9)
+    assert [(r.left_uid, r.right_uid) for r in rows] == [("a", "c"), ("c", "e")]

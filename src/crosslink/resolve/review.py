@@ -81,25 +81,44 @@ def queue_rows(
     sizes: Mapping[str, int],
     links_of: Mapping[str, int],
     judged: set[tuple[str, str]],
+    *,
+    threshold: float,
 ) -> list[QueueRow]:
     """Rows of ``review_pairs`` for the uncertain ``band`` of one run, in the band's order:
     ``members`` maps record uids to entities, ``links_of`` counts the links of an entity's
-    records (:func:`entity_links`)."""
-    rows = []
+    records (:func:`entity_links`).
+
+    A decision is asked once per pair of entities, on their strongest pair: at a million
+    records, the pairs between the same two entities made the queue four times as long. A
+    pair inside one entity is asked about only if it joined (at or above ``threshold``,
+    supported): a weaker one decided nothing."""
+    rows: list[QueueRow | None] = []
+    probability: list[float] = []
+    strongest: dict[tuple[str, str], int] = {}  # pair of entities -> its row
     for edge in band:
         if (edge.left, edge.right) in judged:
             continue
         left, right = members[edge.left], members[edge.right]
         if left == right:
+            if edge.probability < threshold or not edge.supported:
+                continue
             impact = float(sizes[left])
         else:
+            key = (left, right) if left < right else (right, left)
+            at = strongest.get(key)
+            if at is not None:
+                if edge.probability <= probability[at]:
+                    continue
+                rows[at] = None
+            strongest[key] = len(rows)
             impact = float(
                 (sizes[left] + sizes[right])
                 * (1 + links_of.get(left, 0))
                 * (1 + links_of.get(right, 0))
             )
+        probability.append(edge.probability)
         rows.append(QueueRow(edge.left, edge.right, left, right, edge.probability, impact))
-    return rows
+    return [r for r in rows if r is not None]
 
 
 def review_queue(

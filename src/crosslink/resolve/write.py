@@ -301,4 +301,6 @@ def _queue(
     )
     links_of = entity_links(conn, entity_type)
     judged = _judged(conn, entity_type)
-    return queue_rows(band, assignment.members, assignment.sizes, links_of, judged)
+    return queue_rows(
+        band, assignment.members, assignment.sizes, links_of, judged, threshold=opts.threshold
+    )
