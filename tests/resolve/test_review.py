@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from crosslink.resolve import ResolveOptions, judge, resolve, review_queue
 from crosslink.resolve.cluster import Edge
+from crosslink.resolve.evidence import RunEvidence
 from crosslink.resolve.review import queue_rows
 from crosslink.resolve.schema import entity_members, match_edges
 
@@ -60,15 +60,21 @@ def _joined_by_evidence(conn: Connection, entity: str, start: str, goal: str) ->
         ).scalars()
     )
     edges = conn.execute(
-        select(match_edges.c.left_uid, match_edges.c.right_uid, match_edges.c.detail).where(
+        select(
+            match_edges.c.left_uid,
+            match_edges.c.right_uid,
+            match_edges.c.run_id,
+            match_edges.c.detail,
+        ).where(
             match_edges.c.left_uid.in_(members),
             match_edges.c.right_uid.in_(members),
             match_edges.c.probability >= ResolveOptions().threshold,
         )
     )
     graph: dict[str, set[str]] = {}
-    for left, right, detail in edges:
-        if not _names_alone(json.loads(detail)):
+    evidence = RunEvidence(conn)
+    for left, right, run_id, detail in edges:
+        if not _names_alone(evidence.comparisons(run_id, detail)):
             graph.setdefault(left, set()).add(right)
             graph.setdefault(right, set()).add(left)
     seen, todo = {start}, [start]

@@ -8,7 +8,6 @@ left out entirely, and so are the pairs that involve them.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy import Connection, or_, select
 
 from crosslink.access import Subject, visible_records
 from crosslink.errors import NotFound
+from crosslink.resolve.evidence import RunEvidence
 from crosslink.resolve.schema import (
     entities,
     entity_history,
@@ -122,6 +122,7 @@ def _values(conn: Connection, uids: list[str]) -> dict[str, dict[str, list[str]]
 def _evidence(conn: Connection, uids: set[str], threshold: float) -> dict[str, list[Evidence]]:
     """Deciding pairs among ``uids``: edges at or above the threshold, and *same* judgements."""
     out: dict[str, list[Evidence]] = defaultdict(list)
+    evidence = RunEvidence(conn)
     ordered = sorted(uids)
     for chunk in _chunks(ordered):
         edges = conn.execute(
@@ -131,7 +132,7 @@ def _evidence(conn: Connection, uids: set[str], threshold: float) -> dict[str, l
         )
         for e in edges:
             if e.right_uid in uids:
-                comparisons = json.loads(e.detail)
+                comparisons = evidence.comparisons(e.run_id, e.detail)
                 out[e.left_uid].append(Evidence(e.right_uid, e.probability, e.weight, comparisons))
                 out[e.right_uid].append(Evidence(e.left_uid, e.probability, e.weight, comparisons))
         judged = conn.execute(

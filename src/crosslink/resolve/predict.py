@@ -18,6 +18,7 @@ from splink.internals.chunking import _blocked_pairs_cache_key
 
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import Edge, pair_key
+from crosslink.resolve.evidence import Levels, compact, levels_of
 from crosslink.resolve.settings import (
     Incompatible,
     ModelSpec,
@@ -107,9 +108,10 @@ class Scored:
     edges: list[Edge]
     conflicts: set[tuple[str, str]]
     """Pairs the model finds clearly different: no cluster may hold both."""
-    detail: dict[tuple[str, str], str]
-    """Per-comparison level and weight of each edge, as compact JSON: a run at scale holds
-    millions of them, and a string is a tenth of the dictionaries' memory."""
+    detail: Any
+    """Per edge, in the order of ``edges``, its comparisons' levels and weights as compact
+    text (:func:`crosslink.resolve.evidence.compact`), in one Arrow array: a run at scale
+    holds millions of them."""
     model: dict[str, Any]
     training: str
 
@@ -181,13 +183,9 @@ def _columns(frame: Any) -> set[str]:
     return {c.unquote().name for c in frame.columns}
 
 
-def _levels(linker: Linker) -> dict[str, dict[int, str]]:
-    return {
-        c.output_column_name: {
-            level.comparison_vector_value: level.label_for_charts for level in c.comparison_levels
-        }
-        for c in linker._settings_obj.comparisons
-    }
+def _levels(linker: Linker) -> Levels:
+    # From the model as saved: readers of a run's edges label them from its saved model.
+    return levels_of(linker.misc.save_model_to_json())
 
 
 def score(
@@ -236,27 +234,21 @@ def score(
         )
     }
     above = table.filter(pc.greater_equal(table["match_probability"], floor))
-    # Built column-wise in Arrow: at a million records, per-pair Python (dictionaries and
-    # json.dumps) was most of the scoring time.
-    texts = _details(above, levels, tf_names).to_pylist()
     supported = _supported(above, names, rule).to_pylist()
     edges: list[Edge] = []
-    detail: dict[tuple[str, str], str] = {}
-    for left, right, probability, weight, text, backed in zip(
+    for left, right, probability, weight, backed in zip(
         above["unique_id_l"].to_pylist(),
         above["unique_id_r"].to_pylist(),
         above["match_probability"].to_pylist(),
         above["match_weight"].to_pylist(),
-        texts,
         supported,
         strict=True,
     ):
         key = pair_key(left, right)
         edges.append(Edge(key[0], key[1], float(probability), float(weight), bool(backed)))
-        detail[key] = text
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
-    return Scored(edges, conflicts, detail, model, training)
+    return Scored(edges, conflicts, compact(above, names, tf_names), model, training)
 
 
 def _supported(table: pa.Table, names: list[str], rule: ConflictRule) -> pa.Array:
@@ -277,46 +269,6 @@ def _any(columns: list[Any], rows: int) -> Any:
     for column in columns:
         out = pc.or_(out, column)
     return out
-
-
-def _details(table: pa.Table, levels: dict[str, dict[int, str]], tf_names: list[str]) -> Any:
-    """Per pair, each comparison's level and weight (with its term-frequency part) as
-    compact JSON: ``[{"comparison":…,"level":…,"weight":…}, …]``."""
-    pieces: list[Any] = []
-    for name, labels in levels.items():
-        codes = sorted(labels)
-        gamma = table[f"gamma_{name}"]
-        label = pc.take(
-            pa.array([json.dumps(labels[g]) for g in codes]),
-            pc.index_in(gamma, value_set=pa.array(codes, gamma.type)),
-        )
-        # A level the model does not know (never expected) shows as its number.
-        label = pc.coalesce(
-            label, pc.binary_join_element_wise('"', pc.cast(gamma, pa.string()), '"', "")
-        )
-        weight = table[f"mw_{name}"]
-        if name in tf_names:
-            weight = pc.add(weight, pc.fill_null(table[f"mw_tf_adj_{name}"], 0.0))
-        weight = pc.round(weight, 3)
-        # JSON has no infinity: Python's json writes (and reads) it as Infinity.
-        number = pc.cast(weight, pa.string())
-        # Arrow writes 2.0 as "2": keep it a float for the readers, as json.dumps would.
-        number = pc.if_else(
-            pc.match_substring_regex(number, r"^-?\d+$"),
-            pc.binary_join_element_wise(number, ".0", ""),
-            number,
-        )
-        text = pc.if_else(
-            pc.is_inf(weight),
-            pc.if_else(pc.greater(weight, 0), "Infinity", "-Infinity"),
-            number,
-        )
-        head = f'{{"comparison":{json.dumps(name)},"level":'
-        pieces.append(pc.binary_join_element_wise(head, label, ',"weight":', text, "}", ""))
-    joined: list[Any] = []
-    for i, piece in enumerate(pieces):
-        joined.extend([piece] if i == 0 else [",", piece])
-    return pc.binary_join_element_wise("[", *joined, "]", "")
 
 
 def conflicts_among(

@@ -9,7 +9,6 @@ and match weights of the pair.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy import Connection, func, select
 
 from crosslink.access import Subject, visible_records
 from crosslink.resolve.cluster import Edge
+from crosslink.resolve.evidence import RunEvidence
 from crosslink.resolve.schema import entity_members, match_edges, review_pairs
 from crosslink.store.schema import links
 
@@ -130,7 +130,12 @@ def review_queue(
 ) -> list[ReviewItem]:
     """The top of the queue: merges before splits, larger impact first, closest call first."""
     stmt = (
-        select(review_pairs, match_edges.c.weight, match_edges.c.detail)
+        select(
+            review_pairs,
+            match_edges.c.weight,
+            match_edges.c.run_id.label("edge_run"),
+            match_edges.c.detail,
+        )
         .join(
             match_edges,
             (match_edges.c.left_uid == review_pairs.c.left_uid)
@@ -150,6 +155,7 @@ def review_queue(
     if subject is not None:
         seen = visible_records(subject)
         stmt = stmt.where(review_pairs.c.left_uid.in_(seen), review_pairs.c.right_uid.in_(seen))
+    evidence = RunEvidence(conn)
     return [
         ReviewItem(
             left_uid=r.left_uid,
@@ -160,7 +166,7 @@ def review_queue(
             probability=r.probability,
             weight=r.weight,
             impact=r.impact,
-            comparisons=json.loads(r.detail),
+            comparisons=evidence.comparisons(r.edge_run, r.detail),
         )
         for r in conn.execute(stmt)
     ]

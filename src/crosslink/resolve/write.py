@@ -248,16 +248,8 @@ def _write_edges(
     # Built in the order scoring made the edges and their texts, then put in key order: twice
     # as fast as reading them in key order, from all over memory.
     built = [
-        (
-            e.left,
-            e.right,
-            entity_type,
-            run_id,
-            e.probability,
-            e.weight,
-            scored.detail[e.left, e.right],
-        )
-        for e in scored.edges
+        (e.left, e.right, entity_type, run_id, e.probability, e.weight, text)
+        for e, text in zip(scored.edges, scored.detail.to_pylist(), strict=True)
     ]
     columns = ("left_uid", "right_uid", "entity_type", "run_id", "probability", "weight", "detail")
     _rewrite(conn, match_edges, entity_type, run_id, columns, [built[i] for i in order])
