@@ -27,7 +27,14 @@ from crosslink.resolve.settings import (
 )
 from crosslink.resolve.train import TrainOptions, train
 
-__all__ = ["ConflictRule", "Scored", "build_linker", "conflicts_among", "score"]
+__all__ = [
+    "ConflictRule",
+    "Scored",
+    "build_linker",
+    "conflict_condition",
+    "conflicts_among",
+    "score",
+]
 
 log = logging.getLogger(__name__)
 
@@ -75,20 +82,25 @@ class ConflictRule:
 
 def _conflict_sql(linker: Linker, rule: ConflictRule) -> str:
     """A SQL condition over predictions: the pair is a conflict by ``rule``."""
-    names = list(_levels(linker))
+    return conflict_condition(_levels(linker), rule)
+
+
+def conflict_condition(levels: Levels, rule: ConflictRule) -> str:
+    """A SQL condition over Splink's predictions (``match_probability``, ``mw_*`` and
+    ``gamma_*`` of the comparisons in ``levels``): the pair is a conflict by ``rule``."""
+    names = list(levels)
     against = " + ".join(f"LEAST(mw_{n}, 0)" for n in names) or "0"
     # ... and more against than for: a name swapped and spelt another way counts ten bits
     # against, but the same full date of birth and nationality outweigh them.
     net = " + ".join(f"mw_{n}" for n in names) or "0"
     return (
         f"(match_probability < {rule.below!r} AND ({against}) <= {-rule.against!r} "
-        f"AND ({net}) < 0) OR ({_incompatible_sql(linker, rule.incompatible)})"
+        f"AND ({net}) < 0) OR ({_incompatible_sql(levels, rule.incompatible)})"
     )
 
 
-def _incompatible_sql(linker: Linker, rules: tuple[Incompatible, ...]) -> str:
+def _incompatible_sql(levels: Levels, rules: tuple[Incompatible, ...]) -> str:
     """A SQL condition over the gamma columns of predictions: the pair is incompatible."""
-    levels = _levels(linker)
     terms: list[str] = []
     for rule in rules:
         gammas = sorted(g for g, label in levels[rule.comparison].items() if label in rule.levels)
