@@ -89,7 +89,7 @@ def queue_rows(
     records (:func:`entity_links`).
 
     A decision is asked once per pair of entities, on their strongest pair: at a million
-    records, the pairs between the same two entities made the queue four times as long. A
+    records, the pairs between the same two entities made the queue 4.5 times as long. A
     pair inside one entity is asked about only if it joined (at or above ``threshold``,
     supported): a weaker one decided nothing."""
     rows: list[QueueRow | None] = []
