@@ -25,7 +25,7 @@ from crosslink.resolve.settings import (
     blocking_rules,
     settings_creator,
 )
-from crosslink.resolve.train import TrainOptions, train
+from crosslink.resolve.train import TrainOptions, train, training_sample
 
 __all__ = [
     "ConflictRule",
@@ -150,8 +150,16 @@ def build_linker(
         rules = blocking_rules(
             spec, strict=strict, broad=affordable(table, spec), lists=_list_columns(table)
         )
-        linker = Linker(frame, settings_creator(spec, rules), log_level=None)
-        how = train(linker, spec, table.num_rows, backend, options, labels)
+        sample = training_sample(table, options, labels)
+        name = f"__crosslink_{spec.entity_type.lower()}_sample"
+        trainee = frame if sample is table else backend.register(sample, name)
+        linker = Linker(trainee, settings_creator(spec, rules), log_level=None)
+        how = train(linker, spec, sample.num_rows, backend, options, labels)
+        if sample is not table:
+            how += f" on {sample.num_rows} of {table.num_rows}"
+            model = linker.misc.save_model_to_json()
+            model.pop("linker_uid", None)
+            linker = Linker(frame, model, log_level=None)
     # Training switches these off on the shared settings; explanations need the levels.
     linker._settings_obj._retain_matching_columns = True
     linker._settings_obj._retain_intermediate_calculation_columns = True

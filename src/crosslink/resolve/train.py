@@ -8,15 +8,17 @@ records learns noise, not evidence.
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import Linker
 
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.settings import ModelSpec
 
-__all__ = ["TrainOptions", "train"]
+__all__ = ["TrainOptions", "train", "training_sample"]
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,10 @@ class TrainOptions:
     deterministic_recall: float = 0.6
     min_labels: int = 30
     """Same-judgements needed before they are used to estimate m probabilities."""
+    sample_records: int = 250_000
+    """Train on a random sample of this many records when there are more (and on every
+    record an analyst judged): EM's blocks grow with the square of the records, the
+    parameters it estimates (the share of matches at each level) do not."""
 
 
 def train(
@@ -72,3 +78,20 @@ def train(
         done.append(f"labels({labels.num_rows})")
     log.info("%s trained: %s", spec.entity_type, ", ".join(done))
     return "+".join(done)
+
+
+def training_sample(table: pa.Table, options: TrainOptions, labels: pa.Table | None) -> pa.Table:
+    """``table``, or a seeded random sample of ``options.sample_records`` of its rows (and
+    every row a label names) when it is bigger. Sampling records keeps the prior: matching
+    and all pairs both shrink with the square of the share kept."""
+    if table.num_rows <= options.sample_records:
+        return table
+    rng = random.Random(options.seed)
+    share = options.sample_records / table.num_rows
+    keep = pa.array([rng.random() < share for _ in range(table.num_rows)], pa.bool_())
+    if labels is not None and labels.num_rows:
+        named = pa.concat_arrays(
+            [labels["unique_id_l"].combine_chunks(), labels["unique_id_r"].combine_chunks()]
+        )
+        keep = pc.or_(keep, pc.is_in(table["unique_id"], value_set=named))
+    return table.filter(keep)

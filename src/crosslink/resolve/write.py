@@ -67,8 +67,26 @@ def store_run(
     clusters: dict[str, str],
 ) -> tuple[int, Assignment]:
     """Keep ids, write the run, its entities, edges and review queue; (run id, assignment)."""
-    with _collector_paused():
-        return _store_run(conn, entity_type, opts, clock, started, scored, clusters)
+    with _collector_paused(), large_cache(conn):
+        with phase(entity_type, "ids"):
+            previous = _previous_members(conn, entity_type)
+            assignment = assign_ids(clusters, previous, _taken_ids(conn))
+        run_id = _insert_run(conn, entity_type, opts, started, clock.now(), scored, assignment)
+        with phase(entity_type, "write entities"):
+            _write_entities(conn, entity_type, run_id, assignment, clock.now())
+            _leave_members(conn, [uid for uid in previous if uid not in assignment.members])
+        with phase(entity_type, "sort"):
+            order = _key_order(scored.edges)
+        with phase(entity_type, "queue"):
+            # Before the edges are written: their pages would crowd the links out of the cache.
+            rows = _queue(conn, entity_type, opts, [scored.edges[i] for i in order], assignment)
+        with phase(entity_type, "write edges"):
+            _write_edges(conn, entity_type, run_id, scored, order)
+        with phase(entity_type, "write queue"):
+            columns = ("entity_type", "run_id", *QueueRow._fields)
+            rows_of_run: list[tuple[object, ...]] = [(entity_type, run_id, *r) for r in rows]
+            _rewrite(conn, review_pairs, entity_type, run_id, columns, rows_of_run)
+    return run_id, assignment
 
 
 @contextmanager
@@ -84,43 +102,6 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-
-
-def _store_run(
-    conn: Connection,
-    entity_type: str,
-    opts: ResolveOptions,
-    clock: Clock,
-    started: dt.datetime,
-    scored: Scored,
-    clusters: dict[str, str],
-) -> tuple[int, Assignment]:
-    with phase(entity_type, "ids"):
-        previous = _previous_members(conn, entity_type)
-        assignment = assign_ids(clusters, previous, _taken_ids(conn))
-    run_id = _insert_run(conn, entity_type, opts, started, clock.now(), scored, assignment)
-    with large_cache(conn):
-        with phase(entity_type, "write entities"):
-            _write_entities(conn, entity_type, run_id, assignment, clock.now())
-            _leave_members(conn, [uid for uid in previous if uid not in assignment.members])
-        with phase(entity_type, "sort"):
-            order = _key_order(scored.edges)
-        with phase(entity_type, "queue"):
-            # Before the edges are written: their pages would crowd the links out of the cache.
-            rows = _queue(conn, entity_type, opts, [scored.edges[i] for i in order], assignment)
-        with phase(entity_type, "write edges"):
-            _write_edges(conn, entity_type, run_id, scored, order)
-        with phase(entity_type, "write queue"):
-            columns = ("entity_type", "run_id", *QueueRow._fields)
-            _rewrite(
-                conn,
-                review_pairs,
-                entity_type,
-                run_id,
-                columns,
-                [(entity_type, run_id, *r) for r in rows],
-            )
-    return run_id, assignment
 
 
 def _previous_members(conn: Connection, entity_type: str) -> dict[str, str]:

@@ -1,0 +1,44 @@
+"""Training on a sample of the records when there are many."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from crosslink.resolve.backend import DuckDBBackend
+from crosslink.resolve.evaluate import resolve_table, scores
+from crosslink.resolve.extract import to_table
+from crosslink.resolve.predict import build_linker
+from crosslink.resolve.settings import model_for
+from crosslink.resolve.train import TrainOptions, training_sample
+from tests.resolve.test_labelled import fake_records
+
+
+def test_a_big_table_is_sampled_and_labelled_records_are_kept() -> None:
+    raws, _ = fake_records()
+    table = to_table("Person", raws)
+    options = TrainOptions(sample_records=300)
+    assert training_sample(table, TrainOptions(sample_records=1000), None) is table
+    uids = table["unique_id"].to_pylist()
+    labels = pa.table({"unique_id_l": uids[:40:2], "unique_id_r": uids[1:40:2]})
+    sample = training_sample(table, options, labels)
+    kept = set(sample["unique_id"].to_pylist())
+    assert set(uids[:40]) <= kept
+    assert 250 < sample.num_rows < 400  # about 300, and the 40 labelled
+    assert training_sample(table, options, labels).equals(sample)  # seeded
+
+
+def test_a_model_trained_on_a_sample_scores_every_record() -> None:
+    raws, truth = fake_records()
+    table = to_table("Person", raws)
+    options = TrainOptions(sample_records=500)
+    backend = DuckDBBackend()
+    spec = model_for("Person")
+    linker, how = build_linker(
+        backend, table, spec, stored_model=None, options=options, labels=None, strict=False
+    )
+    assert how.endswith(f" of {table.num_rows}")
+    predictions = linker.inference.predict(threshold_match_probability=0.9)
+    assert predictions.as_pyarrow_table().num_rows  # type: ignore[no-untyped-call]
+    got = scores(resolve_table(DuckDBBackend(), "Person", raws, train=options), truth)
+    assert got.pair_precision >= 0.99
+    assert got.pair_recall >= 0.4  # 0.50 trained on all of fake_1000
