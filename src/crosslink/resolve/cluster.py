@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ def pair_key(a: str, b: str) -> Pair:
     return (a, b) if a <= b else (b, a)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     left: str
     right: str
@@ -133,8 +134,11 @@ def _components(backend: Backend, nodes: list[str], edges: list[Edge]) -> dict[s
     )
     table = backend.to_arrow(result)
     members: dict[str, list[str]] = defaultdict(list)
+    # The record uids the edges hold (interned), not another copy of each.
     for uid, cid in zip(
-        table["unique_id"].to_pylist(), table["cluster_id"].to_pylist(), strict=True
+        map(sys.intern, table["unique_id"].to_pylist()),
+        table["cluster_id"].to_pylist(),
+        strict=True,
     ):
         members[str(cid)].append(uid)
     for frame in (result, edge_table, node_table):

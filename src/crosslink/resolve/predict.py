@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -256,9 +257,10 @@ def score(
     above = table.filter(pc.greater_equal(table["match_probability"], floor))
     supported = _supported(above, names, rule).to_pylist()
     edges: list[Edge] = []
+    # One string per record, not one per pair end: at a million records, millions of copies.
     for left, right, probability, weight, backed in zip(
-        above["unique_id_l"].to_pylist(),
-        above["unique_id_r"].to_pylist(),
+        map(sys.intern, above["unique_id_l"].to_pylist()),
+        map(sys.intern, above["unique_id_r"].to_pylist()),
         above["match_probability"].to_pylist(),
         above["match_weight"].to_pylist(),
         supported,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -174,7 +175,7 @@ def _score_and_cluster(
     with phase(entity_type, "cluster"):
         clusters = cluster(
             backend,
-            table["unique_id"].to_pylist(),
+            list(map(sys.intern, table["unique_id"].to_pylist())),
             scored.edges,
             opts.threshold,
             rules,
