@@ -56,6 +56,8 @@ class ConflictRule:
     """Comparisons whose agreement alone marks an edge unsupported (see ``Edge.supported``)."""
     corroborates_from: tuple[tuple[str, int], ...] = ()
     """(comparison, lowest level that corroborates) where it is not 1."""
+    corroborates_above: tuple[tuple[str, float], ...] = ()
+    """(comparison, bits it must weigh to corroborate)."""
     needs: tuple[str, ...] = ()
     """Comparisons that must be known on both sides of a supported edge."""
 
@@ -77,6 +79,7 @@ class ConflictRule:
             spec.incompatible if strict_dates else (),
             () if names_alone_join else spec.alone_not_enough,
             tuple(sorted(spec.corroborates_from.items())),
+            tuple(sorted(spec.corroborates_above.items())),
             spec.needs,
         )
 
@@ -276,14 +279,27 @@ def score(
 def _supported(table: pa.Table, names: list[str], rule: ConflictRule) -> pa.Array:
     """Per pair: whether it may join (see ``Edge.supported``)."""
     ok = pa.array([True] * table.num_rows, pa.bool_())
-    lowest = dict(rule.corroborates_from)
+    lowest, bits = dict(rule.corroborates_from), dict(rule.corroborates_above)
     others = [n for n in names if n not in rule.alone_not_enough]
     if rule.alone_not_enough:
-        agree = [pc.greater_equal(table[f"gamma_{n}"], lowest.get(n, 1)) for n in others]
+        agree = []
+        for name in others:
+            level = pc.greater_equal(table[f"gamma_{name}"], lowest.get(name, 1))
+            if name in bits:
+                level = pc.and_(level, pc.greater_equal(_bits(table, name), bits[name]))
+            agree.append(level)
         ok = pc.and_(ok, _any(agree, table.num_rows))
     for name in rule.needs:
         ok = pc.and_(ok, pc.not_equal(table[f"gamma_{name}"], -1))
     return ok
+
+
+def _bits(table: pa.Table, name: str) -> Any:
+    """A comparison's weight per pair, with its term-frequency part where it has one."""
+    weight = table[f"mw_{name}"]
+    if f"mw_tf_adj_{name}" in table.column_names:
+        weight = pc.add(weight, pc.fill_null(table[f"mw_tf_adj_{name}"], 0.0))
+    return weight
 
 
 def _any(columns: list[Any], rows: int) -> Any:

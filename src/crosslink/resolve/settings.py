@@ -58,6 +58,10 @@ class ModelSpec:
     """The lowest level (Splink's gamma, 0 the else level) at which a comparison corroborates
     names; 1 unless given (a shared postcode does not: at a million records, the namesakes
     of a postcode were a third of the pairs it joined)."""
+    corroborates_above: dict[str, float] = field(default_factory=dict)
+    """Bits (term frequency included) a comparison must weigh to corroborate names: a place
+    of birth shared by a town's few, not by a city's many (at a million demo records, the
+    Vietnamese namesakes born in Nghệ An made one entity of 145 people)."""
     name_blocks: list[str] = field(default_factory=list)
     """Blocking rules on names alone (SQL over ``l`` and ``r``). With the ``incompatible``
     levels in force they pair only records whose dates still may agree (``block_guard``):
@@ -283,6 +287,7 @@ def person_model() -> ModelSpec:
         # quarter of the pairs that agreed on names and nationality alone were namesakes.
         alone_not_enough=("given_name", "family_name", "nationality"),
         corroborates_from={"address": 2},
+        corroborates_above={"birth_place": 8.0},
     )
 
 
