@@ -287,7 +287,7 @@ def person_model() -> ModelSpec:
         # quarter of the pairs that agreed on names and nationality alone were namesakes.
         alone_not_enough=("given_name", "family_name", "nationality"),
         corroborates_from={"address": 2},
-        corroborates_above={"birth_place": 8.0},
+        corroborates_above={"birth_place": 7.0},
     )
 
 
