@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -9,7 +10,7 @@ from sqlalchemy import Connection, select
 from crosslink.resolve import ResolveOptions, judge, resolve, review_queue
 from crosslink.resolve.cluster import Edge
 from crosslink.resolve.evidence import RunEvidence
-from crosslink.resolve.review import queue_rows
+from crosslink.resolve.review import joining_bridges, queue_rows
 from crosslink.resolve.schema import entity_members, match_edges
 
 
@@ -99,13 +100,15 @@ def test_joining_two_networks_outranks_joining_two_loners() -> None:
     members = {"a": "E1", "b": "E2", "c": "E3", "d": "E4", "e": "E4"}
     sizes = {"E1": 1, "E2": 1, "E3": 1, "E4": 2}
     band = [Edge("a", "b", 0.5), Edge("c", "d", 0.5), Edge("d", "e", 0.95)]
-    rows = queue_rows(band, members, sizes, {"E1": 4}, judged={("c", "d")}, threshold=0.9)
+    bridges = joining_bridges(band, members, 0.9)
+    assert bridges == {("d", "e")}  # what holds E4 together
+    queue = partial(queue_rows, band, members, sizes, threshold=0.9, bridges=bridges)
+    rows = queue({"E1": 4}, judged={("c", "d")})
     impact = {(r.left_uid, r.right_uid): r.impact for r in rows}
     assert ("c", "d") not in impact  # judged: it leaves the queue
     assert impact[("a", "b")] == (1 + 1) * (1 + 4) * (1 + 0)  # E1's records carry four links
     assert impact[("d", "e")] == 2.0  # a split of a two-record entity
-    rows = queue_rows(band, members, sizes, links_of={}, judged=set(), threshold=0.9)
-    impact = {(r.left_uid, r.right_uid): r.impact for r in rows}
+    impact = {(r.left_uid, r.right_uid): r.impact for r in queue({}, judged=set())}
     assert impact[("c", "d")] > impact[("a", "b")]  # a bigger entity on one side
 
 
@@ -120,8 +123,27 @@ def test_two_entities_are_asked_about_once_and_weak_pairs_inside_one_not_at_all(
         Edge("c", "d", 0.95, supported=False),  # inside E2, names alone: joined nothing
         Edge("c", "e", 0.7),
     ]
-    rows = queue_rows(band, members, sizes, links_of={}, judged=set(), threshold=0.9)
-    assert [(r.left_uid, r.right_uid) for r in rows] == [("a", "d"), ("c", "e")]
-    judged = {("a", "d")}  # judged: the next strongest pair of the two entities is asked
-    rows = queue_rows(band, members, sizes, links_of={}, judged=judged, threshold=0.9)
+    assert joining_bridges(band, members, 0.9) == set()
+    queue = partial(queue_rows, band, members, sizes, links_of={}, threshold=0.9, bridges=set())
+    assert [(r.left_uid, r.right_uid) for r in queue(judged=set())] == [("a", "d"), ("c", "e")]
+    # Judged: the next strongest pair of the two entities is asked.
+    rows = queue(judged={("a", "d")})
     assert [(r.left_uid, r.right_uid) for r in rows] == [("a", "c"), ("c", "e")]
+
+
+def test_only_a_pair_that_alone_holds_an_entity_together_is_asked_about() -> None:
+    # E1: a triangle joined at 0.95, 0.995 and 0.999; E2: a chain f - g - h.
+    members = dict.fromkeys("abc", "E1") | dict.fromkeys("fgh", "E2")
+    edges = [
+        Edge("a", "b", 0.95),
+        Edge("b", "c", 0.995),
+        Edge("a", "c", 0.999),
+        Edge("f", "g", 0.95),
+        Edge("g", "h", 0.999),
+    ]
+    bridges = joining_bridges(edges, members, 0.9)
+    assert bridges == {("f", "g"), ("g", "h")}
+    band = [e for e in edges if e.probability < 0.99]
+    rows = queue_rows(band, members, {"E1": 3, "E2": 3}, {}, set(), threshold=0.9, bridges=bridges)
+    # a - b is uncertain, but b - c and a - c hold E1 together whatever an analyst says.
+    assert [(r.left_uid, r.right_uid) for r in rows] == [("f", "g")]

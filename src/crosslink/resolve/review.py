@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import igraph as ig
 from sqlalchemy import Connection, func, select
 
 from crosslink.access import Subject, visible_records
@@ -22,7 +23,14 @@ from crosslink.resolve.evidence import RunEvidence
 from crosslink.resolve.schema import entity_members, match_edges, review_pairs
 from crosslink.store.schema import links
 
-__all__ = ["QueueRow", "ReviewItem", "entity_links", "queue_rows", "review_queue"]
+__all__ = [
+    "QueueRow",
+    "ReviewItem",
+    "entity_links",
+    "joining_bridges",
+    "queue_rows",
+    "review_queue",
+]
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ def queue_rows(
     judged: set[tuple[str, str]],
     *,
     threshold: float,
+    bridges: set[tuple[str, str]],
 ) -> list[QueueRow]:
     """Rows of ``review_pairs`` for the uncertain ``band`` of one run, in the band's order:
     ``members`` maps record uids to entities, ``links_of`` counts the links of an entity's
@@ -90,8 +99,9 @@ def queue_rows(
 
     A decision is asked once per pair of entities, on their strongest pair: at a million
     records, the pairs between the same two entities made the queue 4.5 times as long. A
-    pair inside one entity is asked about only if it joined (at or above ``threshold``,
-    supported): a weaker one decided nothing."""
+    pair inside one entity is asked about only if it joined it and nothing else does: one of
+    the ``bridges`` (:func:`joining_bridges`). A weaker pair decided nothing, and without a
+    bridge the entity holds together whatever the answer."""
     rows: list[QueueRow | None] = []
     probability: list[float] = []
     strongest: dict[tuple[str, str], int] = {}  # pair of entities -> its row
@@ -100,7 +110,7 @@ def queue_rows(
             continue
         left, right = members[edge.left], members[edge.right]
         if left == right:
-            if edge.probability < threshold or not edge.supported:
+            if (edge.left, edge.right) not in bridges:
                 continue
             impact = float(sizes[left])
         else:
@@ -119,6 +129,25 @@ def queue_rows(
         probability.append(edge.probability)
         rows.append(QueueRow(edge.left, edge.right, left, right, edge.probability, impact))
     return [r for r in rows if r is not None]
+
+
+def joining_bridges(
+    edges: Iterable[Edge], members: Mapping[str, str], threshold: float
+) -> set[tuple[str, str]]:
+    """The pairs that joined an entity (at or above ``threshold``, supported) and whose loss
+    would split it: no other path of joining pairs links their records."""
+    joined = [
+        e
+        for e in edges
+        if e.probability >= threshold and e.supported and members[e.left] == members[e.right]
+    ]
+    index: dict[str, int] = {}
+    ends = []
+    for e in joined:
+        left = index.setdefault(e.left, len(index))
+        ends.append((left, index.setdefault(e.right, len(index))))
+    graph = ig.Graph(n=len(index), edges=ends)
+    return {(joined[i].left, joined[i].right) for i in graph.bridges()}
 
 
 def review_queue(

@@ -26,7 +26,7 @@ from crosslink.resolve.cluster import Edge
 from crosslink.resolve.ids import Assignment, assign_ids
 from crosslink.resolve.judgements import list_judgements
 from crosslink.resolve.predict import Scored
-from crosslink.resolve.review import QueueRow, entity_links, queue_rows
+from crosslink.resolve.review import QueueRow, entity_links, joining_bridges, queue_rows
 from crosslink.resolve.schema import (
     entities,
     entity_history,
@@ -288,6 +288,13 @@ def _queue(
     )
     links_of = entity_links(conn, entity_type)
     judged = _judged(conn, entity_type)
+    members = assignment.members
     return queue_rows(
-        band, assignment.members, assignment.sizes, links_of, judged, threshold=opts.threshold
+        band,
+        members,
+        assignment.sizes,
+        links_of,
+        judged,
+        threshold=opts.threshold,
+        bridges=joining_bridges(edges, members, opts.threshold),
     )
