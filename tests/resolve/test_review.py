@@ -102,7 +102,7 @@ def test_joining_two_networks_outranks_joining_two_loners() -> None:
     band = [Edge("a", "b", 0.5), Edge("c", "d", 0.5), Edge("d", "e", 0.95)]
     bridges = joining_bridges(band, members, 0.9)
     assert bridges == {("d", "e")}  # what holds E4 together
-    queue = partial(queue_rows, band, members, sizes, threshold=0.9, bridges=bridges)
+    queue = partial(queue_rows, band, members, sizes, bridges=bridges)
     rows = queue({"E1": 4}, judged={("c", "d")})
     impact = {(r.left_uid, r.right_uid): r.impact for r in rows}
     assert ("c", "d") not in impact  # judged: it leaves the queue
@@ -124,7 +124,7 @@ def test_two_entities_are_asked_about_once_and_weak_pairs_inside_one_not_at_all(
         Edge("c", "e", 0.7),
     ]
     assert joining_bridges(band, members, 0.9) == set()
-    queue = partial(queue_rows, band, members, sizes, links_of={}, threshold=0.9, bridges=set())
+    queue = partial(queue_rows, band, members, sizes, links_of={}, bridges=set())
     assert [(r.left_uid, r.right_uid) for r in queue(judged=set())] == [("a", "d"), ("c", "e")]
     # Judged: the next strongest pair of the two entities is asked.
     rows = queue(judged={("a", "d")})
@@ -144,6 +144,6 @@ def test_only_a_pair_that_alone_holds_an_entity_together_is_asked_about() -> Non
     bridges = joining_bridges(edges, members, 0.9)
     assert bridges == {("f", "g"), ("g", "h")}
     band = [e for e in edges if e.probability < 0.99]
-    rows = queue_rows(band, members, {"E1": 3, "E2": 3}, {}, set(), threshold=0.9, bridges=bridges)
+    rows = queue_rows(band, members, {"E1": 3, "E2": 3}, {}, set(), bridges=bridges)
     # a - b is uncertain, but b - c and a - c hold E1 together whatever an analyst says.
     assert [(r.left_uid, r.right_uid) for r in rows] == [("f", "g")]

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, select
 
 from crosslink.resolve.schema import resolve_runs
 
-__all__ = ["Levels", "RunEvidence", "compact", "expand", "levels_of"]
+__all__ = ["Levels", "RunEvidence", "compact", "comparison_weight", "expand", "levels_of"]
 
 Levels = dict[str, dict[int, str]]
 """Per comparison (in the model's order), its level numbers and their labels."""
@@ -53,17 +53,23 @@ def compact(table: pa.Table, names: Iterable[str], tf_names: Collection[str]) ->
     pieces: list[Any] = []
     for name in names:
         level = pc.cast(table[f"gamma_{name}"], pa.string())
-        weight = table[f"mw_{name}"]
-        if name in tf_names:
-            weight = pc.add(weight, pc.fill_null(table[f"mw_tf_adj_{name}"], 0.0))
         # Arrow writes 2.0 as "2", infinity as "inf" and -0.0 as "-0": all read back by float().
-        number = pc.cast(pc.round(weight, 3), pa.string())
+        number = pc.cast(pc.round(comparison_weight(table, name, name in tf_names), 3), pa.string())
         pieces.append(
             pc.if_else(
                 pc.equal(number, "0"), level, pc.binary_join_element_wise(level, number, ":")
             )
         )
     return pc.binary_join_element_wise(*pieces, ",")
+
+
+def comparison_weight(table: pa.Table, name: str, tf: bool) -> Any:
+    """Per pair of ``table`` (Splink's predictions), the match weight of comparison ``name``,
+    with its term-frequency part when ``tf``."""
+    out = table[f"mw_{name}"]
+    if tf:
+        out = pc.add(out, pc.fill_null(table[f"mw_tf_adj_{name}"], 0.0))
+    return out
 
 
 def expand(detail: str, levels: Levels) -> list[dict[str, Any]]:

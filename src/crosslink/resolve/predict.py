@@ -19,7 +19,7 @@ from splink.internals.chunking import _blocked_pairs_cache_key
 
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import Edge, pair_key
-from crosslink.resolve.evidence import Levels, compact, levels_of
+from crosslink.resolve.evidence import Levels, compact, comparison_weight, levels_of
 from crosslink.resolve.settings import (
     Incompatible,
     ModelSpec,
@@ -258,7 +258,7 @@ def score(
         )
     }
     above = table.filter(pc.greater_equal(table["match_probability"], floor))
-    supported = _supported(above, names, rule).to_pylist()
+    supported = _supported(above, names, tf_names, rule).to_pylist()
     edges: list[Edge] = []
     # One string per record, not one per pair end: at a million records, millions of copies.
     for left, right, probability, weight, backed in zip(
@@ -276,7 +276,9 @@ def score(
     return Scored(edges, conflicts, compact(above, names, tf_names), model, training)
 
 
-def _supported(table: pa.Table, names: list[str], rule: ConflictRule) -> pa.Array:
+def _supported(
+    table: pa.Table, names: list[str], tf_names: list[str], rule: ConflictRule
+) -> pa.Array:
     """Per pair: whether it may join (see ``Edge.supported``)."""
     ok = pa.array([True] * table.num_rows, pa.bool_())
     lowest, bits = dict(rule.corroborates_from), dict(rule.corroborates_above)
@@ -286,20 +288,13 @@ def _supported(table: pa.Table, names: list[str], rule: ConflictRule) -> pa.Arra
         for name in others:
             level = pc.greater_equal(table[f"gamma_{name}"], lowest.get(name, 1))
             if name in bits:
-                level = pc.and_(level, pc.greater_equal(_bits(table, name), bits[name]))
+                weighs = comparison_weight(table, name, name in tf_names)
+                level = pc.and_(level, pc.greater_equal(weighs, bits[name]))
             agree.append(level)
         ok = pc.and_(ok, _any(agree, table.num_rows))
     for name in rule.needs:
         ok = pc.and_(ok, pc.not_equal(table[f"gamma_{name}"], -1))
     return ok
-
-
-def _bits(table: pa.Table, name: str) -> Any:
-    """A comparison's weight per pair, with its term-frequency part where it has one."""
-    weight = table[f"mw_{name}"]
-    if f"mw_tf_adj_{name}" in table.column_names:
-        weight = pc.add(weight, pc.fill_null(table[f"mw_tf_adj_{name}"], 0.0))
-    return weight
 
 
 def _any(columns: list[Any], rows: int) -> Any:

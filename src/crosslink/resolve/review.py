@@ -90,7 +90,6 @@ def queue_rows(
     links_of: Mapping[str, int],
     judged: set[tuple[str, str]],
     *,
-    threshold: float,
     bridges: set[tuple[str, str]],
 ) -> list[QueueRow]:
     """Rows of ``review_pairs`` for the uncertain ``band`` of one run, in the band's order:
@@ -103,7 +102,6 @@ def queue_rows(
     the ``bridges`` (:func:`joining_bridges`). A weaker pair decided nothing, and without a
     bridge the entity holds together whatever the answer."""
     rows: list[QueueRow | None] = []
-    probability: list[float] = []
     strongest: dict[tuple[str, str], int] = {}  # pair of entities -> its row
     for edge in band:
         if (edge.left, edge.right) in judged:
@@ -115,18 +113,17 @@ def queue_rows(
             impact = float(sizes[left])
         else:
             key = (left, right) if left < right else (right, left)
-            at = strongest.get(key)
-            if at is not None:
-                if edge.probability <= probability[at]:
+            held = rows[strongest[key]] if key in strongest else None
+            if held is not None:
+                if edge.probability <= held.probability:
                     continue
-                rows[at] = None
+                rows[strongest[key]] = None
             strongest[key] = len(rows)
             impact = float(
                 (sizes[left] + sizes[right])
                 * (1 + links_of.get(left, 0))
                 * (1 + links_of.get(right, 0))
             )
-        probability.append(edge.probability)
         rows.append(QueueRow(edge.left, edge.right, left, right, edge.probability, impact))
     return [r for r in rows if r is not None]
 

@@ -295,6 +295,5 @@ def _queue(
         assignment.sizes,
         links_of,
         judged,
-        threshold=opts.threshold,
         bridges=joining_bridges(edges, members, opts.threshold),
     )
