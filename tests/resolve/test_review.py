@@ -10,8 +10,12 @@ from sqlalchemy import Connection, select
 from crosslink.resolve import ResolveOptions, judge, resolve, review_queue
 from crosslink.resolve.cluster import Edge
 from crosslink.resolve.evidence import RunEvidence
+from crosslink.resolve.extract import extract
+from crosslink.resolve.predict import identities
 from crosslink.resolve.review import joining_bridges, queue_rows
 from crosslink.resolve.schema import entity_members, match_edges
+from crosslink.resolve.settings import model_for
+from tests.resolve.conftest import Resolved
 
 
 def test_the_queue_is_ordered_by_what_a_decision_changes(conn: Connection) -> None:
@@ -39,7 +43,9 @@ def _names_alone(comparisons: list[dict[str, Any]]) -> bool:
     )
 
 
-def test_names_alone_wait_in_the_queue_and_never_join(conn: Connection) -> None:
+def test_names_alone_wait_in_the_queue_and_join_only_a_sole_namesake(
+    resolved: Resolved, conn: Connection
+) -> None:
     items = [
         i
         for i in review_queue(conn, entity_type="Person", limit=10_000)
@@ -47,11 +53,20 @@ def test_names_alone_wait_in_the_queue_and_never_join(conn: Connection) -> None:
     ]
     assert items  # the demo's bank reports name the counterparty and nothing else
     assert any(i.kind == "merge" for i in items)
+    known = identities(extract(conn, "Person"), model_for("Person"))
+    assert known is not None
+    true_id = resolved.true_ids(conn)
+    sole = []
     for item in items:
-        if item.kind == "split":
-            # One entity by other evidence (an account shared with the bank's identified
-            # client, say): the two records are joined without any names-alone pair.
-            assert _joined_by_evidence(conn, item.left_entity, item.left_uid, item.right_uid)
+        if item.kind == "split" and not _joined_by_evidence(
+            conn, item.left_entity, item.left_uid, item.right_uid
+        ):
+            # Joined on names alone: one of the two (and its group) has nothing to tell
+            # namesakes apart, and the other's entity was its one namesake.
+            assert not {item.left_uid, item.right_uid} <= known.identified
+            sole.append(true_id[item.left_uid] == true_id[item.right_uid])
+    assert len(sole) >= 5
+    assert sum(sole) / len(sole) >= 0.95
 
 
 def _joined_by_evidence(conn: Connection, entity: str, start: str, goal: str) -> bool:

@@ -21,7 +21,13 @@ from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import cluster
 from crosslink.resolve.dates import strict_dates as strict_for
 from crosslink.resolve.extract import RawRecord, to_table
-from crosslink.resolve.predict import ConflictRule, build_linker, conflicts_among, score
+from crosslink.resolve.predict import (
+    ConflictRule,
+    build_linker,
+    conflicts_among,
+    identities,
+    score,
+)
 from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions
 
@@ -146,7 +152,8 @@ def resolve_table(
         strict_dates=strict,
         names_alone_join=names_alone_join,
     )
-    scored = score(backend, linker, threshold, how, rule)
+    # Pairs below the threshold too: they are the rivals of a sole candidate.
+    scored = score(backend, linker, min(threshold, 0.3), how, rule)
     nodes = table["unique_id"].to_pylist()
     return cluster(
         backend,
@@ -155,4 +162,5 @@ def resolve_table(
         threshold,
         conflicts=scored.conflicts,
         check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
-    )
+        identities=identities(table, spec),
+    ).members

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -18,7 +18,7 @@ from splink import Linker
 from splink.internals.chunking import _blocked_pairs_cache_key
 
 from crosslink.resolve.backend import Backend
-from crosslink.resolve.cluster import Edge, pair_key
+from crosslink.resolve.cluster import Edge, Identities, pair_key
 from crosslink.resolve.evidence import Levels, compact, comparison_weight, levels_of
 from crosslink.resolve.settings import (
     Incompatible,
@@ -32,6 +32,7 @@ __all__ = [
     "ConflictRule",
     "Scored",
     "build_linker",
+    "identities",
     "conflict_condition",
     "conflicts_among",
     "score",
@@ -130,6 +131,9 @@ class Scored:
     holds millions of them."""
     model: dict[str, Any]
     training: str
+    sole: set[tuple[str, str]] = field(default_factory=set)
+    """Pairs that agree on names alone and joined as a sole candidate (set by clustering):
+    they join like supported pairs, and wait for review however high they score."""
 
 
 def build_linker(
@@ -347,3 +351,17 @@ def conflicts_among(
     }
     log.info("checked %d chained pairs: %d conflicts", len(ordered), len(out))
     return out
+
+
+def identities(table: pa.Table, spec: ModelSpec) -> Identities | None:
+    """What tells the records of ``table`` apart beyond their pairs (``None``: the model
+    lets no group join on names alone)."""
+    if not spec.identifying or spec.full_name is None:
+        return None
+    mask = _any([pc.is_valid(table[name]) for name in spec.identifying], table.num_rows)
+    uids = list(map(sys.intern, table["unique_id"].to_pylist()))
+    names = table[spec.full_name].to_pylist()
+    return Identities(
+        identified={uid for uid, known in zip(uids, mask.to_pylist(), strict=True) if known},
+        names={uid: name for uid, name in zip(uids, names, strict=True) if name},
+    )

@@ -10,7 +10,7 @@ and match weights of the pair.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -129,14 +129,20 @@ def queue_rows(
 
 
 def joining_bridges(
-    edges: Iterable[Edge], members: Mapping[str, str], threshold: float
+    edges: Iterable[Edge],
+    members: Mapping[str, str],
+    threshold: float,
+    sole: Collection[tuple[str, str]] = (),
 ) -> set[tuple[str, str]]:
-    """The pairs that joined an entity (at or above ``threshold``, supported) and whose loss
-    would split it: no other path of joining pairs links their records."""
+    """The pairs that joined an entity (at or above ``threshold``, supported or a ``sole``
+    candidate's) and whose loss would split it: no other path of joining pairs links their
+    records."""
     joined = [
         e
         for e in edges
-        if e.probability >= threshold and e.supported and members[e.left] == members[e.right]
+        if e.probability >= threshold
+        and (e.supported or (e.left, e.right) in sole)
+        and members[e.left] == members[e.right]
     ]
     index: dict[str, int] = {}
     ends = []

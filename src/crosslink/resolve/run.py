@@ -24,7 +24,14 @@ from crosslink.resolve.cluster import Constraints, cluster
 from crosslink.resolve.dates import strict_dates as strict_for
 from crosslink.resolve.extract import ENTITY_TYPES, extract
 from crosslink.resolve.judgements import constraints, labels
-from crosslink.resolve.predict import ConflictRule, Scored, build_linker, conflicts_among, score
+from crosslink.resolve.predict import (
+    ConflictRule,
+    Scored,
+    build_linker,
+    conflicts_among,
+    identities,
+    score,
+)
 from crosslink.resolve.schema import resolve_runs
 from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions
@@ -181,9 +188,11 @@ def _score_and_cluster(
             rules,
             scored.conflicts,
             check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
+            identities=identities(table, spec),
         )
+        scored.sole = clusters.sole
     backend.db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
-    return scored, clusters
+    return scored, clusters.members
 
 
 def _stored_model(conn: Connection, entity_type: str) -> dict[str, Any] | None:

@@ -83,6 +83,12 @@ class ModelSpec:
     grow with the square of the population: each is used while it makes at most
     ``broad_limit`` comparisons (a list column is exploded)."""
     broad_limit: int = 2_000_000
+    identifying: tuple[str, ...] = ()
+    """Columns that tell namesakes apart (a date of birth, a document): a group of records
+    with none of them may join the one identified group that bears its ``full_name``
+    (:func:`crosslink.resolve.cluster.attach_sole`)."""
+    full_name: str | None = None
+    """The column of the whole name, compared exactly for :attr:`identifying`."""
     needs: tuple[str, ...] = ()
     """Comparisons that must be known on both sides for a pair to join (an address without a
     house number is a street: which door of it, an analyst decides)."""
@@ -144,6 +150,8 @@ def person_model() -> ModelSpec:
         # Nationality follows names (a Vietnamese "Trung Dang"): at a million records, a
         # quarter of the pairs that agreed on names and nationality alone were namesakes.
         alone_not_enough=("given_name", "family_name", "nationality"),
+        identifying=("birth_year", "documents"),
+        full_name="name_fp",
         corroborates_from={"address": 2},
         corroborates_above={"birth_place": 7.0},
     )

@@ -79,7 +79,7 @@ def store_run(
             order = _key_order(scored.edges)
         with phase(entity_type, "queue"):
             # Before the edges are written: their pages would crowd the links out of the cache.
-            rows = _queue(conn, entity_type, opts, [scored.edges[i] for i in order], assignment)
+            rows = _queue(conn, entity_type, opts, scored, order, assignment)
         with phase(entity_type, "write edges"):
             queued = {(r.left_uid, r.right_uid) for r in rows}
             members = assignment.members
@@ -274,11 +274,13 @@ def _queue(
     conn: Connection,
     entity_type: str,
     opts: ResolveOptions,
-    edges: list[Edge],
+    scored: Scored,
+    order: list[int],
     assignment: Assignment,
 ) -> list[QueueRow]:
     """The run's review queue, once its entities are stored (their links are counted in the
-    database): its uncertain pairs, in the order of ``edges``, but those judged."""
+    database): its uncertain pairs, in the ``order`` of their edges, but those judged."""
+    edges = [scored.edges[i] for i in order]
     # Pairs that agree on names alone wait for an analyst however high they score.
     band = (
         e
@@ -295,5 +297,5 @@ def _queue(
         assignment.sizes,
         links_of,
         judged,
-        bridges=joining_bridges(edges, members, opts.threshold),
+        bridges=joining_bridges(edges, members, opts.threshold, scored.sole),
     )
