@@ -283,11 +283,12 @@ def _result(
 CASES: dict[str, Callable[[str], dict[str, Any]]] = {"historical": case_historical}
 
 
-def _run_child(case: str, which: str) -> dict[str, Any]:
+def _run_child(case: str, which: str, phases: bool) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, __file__, "--child", case, which],
+        [sys.executable, __file__, "--child", case, which, *(["--phases"] if phases else [])],
         check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=None if phases else subprocess.PIPE,
         text=True,
     )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -318,11 +319,16 @@ def main() -> None:
     parser.add_argument(
         "--systems", nargs="*", default=["crosslink", "lenient", "plain"], help="which to run"
     )
+    parser.add_argument(
+        "--phases", action="store_true", help="log the time of each phase of a run to stderr"
+    )
     args = parser.parse_args()
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
         os.environ["CROSSLINK_BENCH_CACHE"] = str(args.cache.resolve())
-    logging.basicConfig(level=logging.ERROR)
+    logging.basicConfig(level=logging.ERROR, format="%(asctime)s %(name)s %(message)s")
+    if args.phases:
+        logging.getLogger("crosslink.resolve").setLevel(logging.INFO)
     if args.child:
         case, which = args.child
         demo = case.startswith("demo")
@@ -335,7 +341,7 @@ def main() -> None:
     results = []
     for case in cases:
         for which in args.systems:
-            results.append(_run_child(case, which))
+            results.append(_run_child(case, which, args.phases))
             print(f"done: {case} {which}", file=sys.stderr)
     _print(results)
 

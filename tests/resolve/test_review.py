@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from crosslink.resolve import ResolveOptions, judge, resolve, review_queue
+from crosslink.resolve import ResolveOptions, explain, judge, resolve, review_queue
 from crosslink.resolve.cluster import Edge
 from crosslink.resolve.evidence import RunEvidence
 from crosslink.resolve.extract import extract
@@ -65,6 +65,11 @@ def test_names_alone_wait_in_the_queue_and_join_only_a_sole_namesake(
             # namesakes apart, and the other's entity was its one namesake.
             assert not {item.left_uid, item.right_uid} <= known.identified
             sole.append(true_id[item.left_uid] == true_id[item.right_uid])
+            # The entity's explanation says how the two were joined.
+            (member,) = [
+                m for m in explain(conn, item.left_entity).members if m.uid == item.left_uid
+            ]
+            assert [e.sole for e in member.joined_by if e.other_uid == item.right_uid] == [True]
     assert len(sole) >= 5
     assert sum(sole) / len(sole) >= 0.95
 

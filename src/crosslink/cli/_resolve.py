@@ -112,8 +112,10 @@ def explain_command(
                 typer.echo(f"    joined {ev.other_uid}: {ev.judgement}")
                 continue
             parts = ", ".join(f"{c['comparison']} {c['weight']:+.1f}" for c in ev.comparisons)
+            sole = "; names alone, the only namesake known" if ev.sole else ""
             typer.echo(
-                f"    joined {ev.other_uid}: p={ev.probability:.4f} w={ev.weight:.1f} ({parts})"
+                f"    joined {ev.other_uid}: p={ev.probability:.4f} w={ev.weight:.1f}"
+                f" ({parts}){sole}"
             )
 
 

@@ -39,6 +39,9 @@ class Evidence:
     comparisons: list[dict[str, Any]]
     judgement: str | None = None
     """``same`` (with the reason) when an analyst joined the pair."""
+    sole: bool = False
+    """Joined on names alone: the other was the one namesake that a record without a date
+    of birth or document had (:func:`crosslink.resolve.cluster.attach_sole`)."""
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,10 @@ def _evidence(conn: Connection, uids: set[str], threshold: float) -> dict[str, l
         for e in edges:
             if e.right_uid in uids:
                 comparisons = evidence.comparisons(e.run_id, e.detail)
-                out[e.left_uid].append(Evidence(e.right_uid, e.probability, e.weight, comparisons))
-                out[e.right_uid].append(Evidence(e.left_uid, e.probability, e.weight, comparisons))
+                for one, other in ((e.left_uid, e.right_uid), (e.right_uid, e.left_uid)):
+                    out[one].append(
+                        Evidence(other, e.probability, e.weight, comparisons, sole=e.sole)
+                    )
         judged = conn.execute(
             select(judgements)
             .where(

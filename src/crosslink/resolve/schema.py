@@ -8,6 +8,7 @@ rewritten by a run; ``entity_history`` and ``resolve_runs`` only grow.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from crosslink.store.schema import UID, metadata
@@ -102,6 +104,8 @@ match_edges = Table(
     Column("probability", Float, nullable=False),
     Column("weight", Float, nullable=False),
     Column("detail", Text, nullable=False),
+    # Joined on names alone: the one namesake of a group that nothing identified.
+    Column("sole", Boolean, nullable=False, server_default=false()),
     Index(None, "right_uid"),
     Index(None, "entity_type"),
 )

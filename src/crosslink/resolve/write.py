@@ -242,11 +242,30 @@ def _write_edges(
 ) -> None:
     """The edges at positions ``at`` (in key order) of ``scored``."""
     texts = scored.detail.take(pa.array(at, pa.int64())).to_pylist()
+    sole = scored.sole
     rows: list[tuple[object, ...]] = [
-        (e.left, e.right, entity_type, run_id, e.probability, e.weight, text)
+        (
+            e.left,
+            e.right,
+            entity_type,
+            run_id,
+            e.probability,
+            e.weight,
+            text,
+            (e.left, e.right) in sole,
+        )
         for e, text in zip((scored.edges[i] for i in at), texts, strict=True)
     ]
-    columns = ("left_uid", "right_uid", "entity_type", "run_id", "probability", "weight", "detail")
+    columns = (
+        "left_uid",
+        "right_uid",
+        "entity_type",
+        "run_id",
+        "probability",
+        "weight",
+        "detail",
+        "sole",
+    )
     _rewrite(conn, match_edges, entity_type, run_id, columns, rows)
 
 
