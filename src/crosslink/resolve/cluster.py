@@ -323,11 +323,12 @@ def _best_identified(
 ) -> dict[str, dict[str, Edge]]:
     """Per group without an identified record: its strongest edge to each identified group."""
     best: dict[str, dict[str, Edge]] = defaultdict(dict)
-    for edge in edges:
+    for edge in edges:  # millions at scale: one pass, no more per edge than needed
         left, right = components[edge.left], components[edge.right]
-        for weak, strong in ((left, right), (right, left)):
-            if weak not in known and strong in known:
-                held = best[weak].get(strong)
-                if held is None or edge.bits > held.bits:
-                    best[weak][strong] = edge
+        if (left in known) == (right in known):
+            continue
+        weak, strong = (right, left) if left in known else (left, right)
+        held = best[weak].get(strong)
+        if held is None or edge.bits > held.bits:
+            best[weak][strong] = edge
     return best

@@ -73,9 +73,8 @@ class _Parts(NamedTuple):
     house: str
 
 
-def _segments(cleaned: str) -> list[str]:
-    """Comma-separated parts of the address, without the postcode."""
-    found = postcode.locate(cleaned, None)
+def _segments(cleaned: str, found: postcode.Found | None) -> list[str]:
+    """Comma-separated parts of the address, without the postcode ``found`` in it."""
     if found is None:
         return cleaned.split(",")
     before, after = cleaned[: found.start], cleaned[found.end :]
@@ -112,7 +111,7 @@ def _parts(cleaned: str) -> _Parts:
     street words and a number ("Flat 3, 10 Downing St" -> Downing St 10)."""
     found = postcode.locate(cleaned, None)
     code = found.postcode.replace(" ", "") if found else ""
-    candidates = [_street(segment) for segment in _segments(cleaned)]
+    candidates = [_street(segment) for segment in _segments(cleaned, found)]
     named = [c for c in candidates if c[0]]
     street, house = next((c for c in named if c[1]), named[0] if named else ((), ""))
     return _Parts(code, street, house)

@@ -102,8 +102,11 @@ def locate(text: str, region: str | None) -> Found | None:
     """
     code = _region(region)
     regions = (code,) if code in FORMATS else _GUESS_ORDER if code is None else ()
-    # Uppercase letter by letter: "ß".upper() is "SS" and would shift the spans.
-    upper = "".join(ch.upper() if len(ch.upper()) == 1 else ch for ch in text)
+    upper = text.upper()
+    if len(upper) != len(text):
+        # Letter by letter: "ß".upper() is "SS" and would shift the spans (no letter
+        # uppercases shorter, so equal lengths mean none did).
+        upper = "".join(ch.upper() if len(ch.upper()) == 1 else ch for ch in text)
     for candidate in regions:
         assert candidate is not None
         matches = list(FORMATS[candidate].inside.finditer(upper))
