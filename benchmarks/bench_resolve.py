@@ -102,7 +102,8 @@ def _demo_store(scale: int, work: Path) -> tuple[Any, Path]:
     store = Store.from_url(f"sqlite:///{work}/demo{scale}.db")
     if not done.exists():
         generate_world(WorldConfig(seed=7, scale=scale), out)
-        store.migrate()
+    store.migrate()  # a reused store is brought up to the code's schema
+    if not done.exists():
         with store.transaction() as conn:
             load_world(conn, out)
         done.touch()

@@ -167,3 +167,21 @@ def test_only_a_pair_that_alone_holds_an_entity_together_is_asked_about() -> Non
     rows = queue_rows(band, members, {"E1": 3, "E2": 3}, {}, set(), bridges=bridges)
     # a - b is uncertain, but b - c and a - c hold E1 together whatever an analyst says.
     assert [(r.left_uid, r.right_uid) for r in rows] == [("f", "g")]
+
+
+def test_a_record_that_could_be_any_of_many_is_asked_about_once() -> None:
+    # "Kerkstraat, 2000 Antwerpen" (x) against three doors of the street, which it can never
+    # join without an analyst; and "Kerkstraat 1" (d1) against "Kerkstr. 1" (y), which it may.
+    members = {"x": "E0", "d1": "E1", "d2": "E2", "d3": "E3", "y": "E4"}
+    sizes = dict.fromkeys(("E0", "E1", "E2", "E3", "E4"), 1)
+    band = [
+        Edge("d1", "x", 0.8, supported=False),
+        Edge("d2", "x", 0.85, supported=False),
+        Edge("d3", "x", 0.7, supported=False),
+        Edge("d1", "y", 0.6),
+    ]
+    rows = queue_rows(band, members, sizes, {}, set(), bridges=set())
+    assert [(r.left_uid, r.right_uid) for r in rows] == [("d2", "x"), ("d1", "y")]
+    # Once the likeliest door is judged, the next is asked.
+    rows = queue_rows(band, members, sizes, {}, {("d2", "x")}, bridges=set())
+    assert [(r.left_uid, r.right_uid) for r in rows] == [("d1", "x"), ("d1", "y")]

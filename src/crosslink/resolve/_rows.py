@@ -22,7 +22,6 @@ from crosslink.model.types import name as name_type
 _CACHE = 1 << 16
 _VOWELS = re.compile(r"[aeiouy]+")
 _DOUBLES = re.compile(r"(.)\1+")
-_HOUSE = re.compile(r"\b(\d+[a-z]?)\b")
 
 
 @dataclass
@@ -129,14 +128,10 @@ def _address_key(value: str) -> tuple[str, str]:
 
 
 def _house(value: str) -> str:
-    tokens = address_type.street_tokens(value)
-    text = address_type.clean(value).lower()
-    for segment in text.split(","):
-        if any(t in segment for t in tokens):
-            match = _HOUSE.search(segment)
-            if match:
-                return match.group(1)
-    return ""
+    # The street segment's number as the address type parses it: matching the street's
+    # normalised words ("kortrijksestwg", "progres") against the written ones
+    # ("Kortrijksesteenweg", "Progrès") lost the number of half the demo's streets.
+    return address_type.house_number(value)
 
 
 def _none_if_empty(values: Iterable[str]) -> list[str] | None:

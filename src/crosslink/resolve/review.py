@@ -100,8 +100,10 @@ def queue_rows(
     records, the pairs between the same two entities made the queue 4.5 times as long. A
     pair inside one entity is asked about only if it joined it and nothing else does: one of
     the ``bridges`` (:func:`joining_bridges`). A weaker pair decided nothing, and without a
-    bridge the entity holds together whatever the answer."""
+    bridge the entity holds together whatever the answer. Merges the model may never make
+    alone are asked one at a time around the entity they crowd (:func:`_one_per_hub`)."""
     rows: list[QueueRow | None] = []
+    alone: list[bool] = []  # per row: a merge only an analyst can make
     strongest: dict[tuple[str, str], int] = {}  # pair of entities -> its row
     for edge in band:
         if (edge.left, edge.right) in judged:
@@ -125,7 +127,42 @@ def queue_rows(
                 * (1 + links_of.get(right, 0))
             )
         rows.append(QueueRow(edge.left, edge.right, left, right, edge.probability, impact))
-    return [r for r in rows if r is not None]
+        alone.append(left != right and not edge.supported)
+    return _one_per_hub(rows, alone)
+
+
+def _one_per_hub(rows: list[QueueRow | None], alone: list[bool]) -> list[QueueRow]:
+    """``rows`` but, of the merges only an analyst can make (``alone``), those that are not
+    the strongest of the entity of the two that has more of them (its hub). An address
+    without a house number may be any door of its street: it is asked once, on the likeliest
+    door, and the next once that one is judged (at a million records, 400,000 questions)."""
+    count: Counter[str] = Counter()
+    for row, only in zip(rows, alone, strict=True):
+        if row is not None and only:
+            count[row.left_entity] += 1
+            count[row.right_entity] += 1
+    best: dict[str, QueueRow] = {}
+    for row, only in zip(rows, alone, strict=True):
+        if row is None or not only:
+            continue
+        hub = _hub(row, count)
+        if hub is not None and (hub not in best or row.probability > best[hub].probability):
+            best[hub] = row
+    out = []
+    for row, only in zip(rows, alone, strict=True):
+        if row is None:
+            continue
+        hub = _hub(row, count) if only else None
+        if hub is None or best[hub] is row:
+            out.append(row)
+    return out
+
+
+def _hub(row: QueueRow, count: Counter[str]) -> str | None:
+    left, right = count[row.left_entity], count[row.right_entity]
+    if left == right:
+        return None
+    return row.left_entity if left > right else row.right_entity
 
 
 def joining_bridges(

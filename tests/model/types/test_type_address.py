@@ -51,6 +51,21 @@ def test_fingerprint(raw: str, key: str) -> None:
     assert address.fingerprint(address.clean(raw)) == key
 
 
+@pytest.mark.parametrize(
+    ("raw", "house"),
+    [
+        # Streets whose words are normalised: the number must survive it.
+        ("Kortrijksesteenweg 134 bus 6, 2800 Mechelen", "134"),
+        ("R. du Progrès 23, 2060 Antwerpen", "23"),
+        ("Hauptstraße 5a, 10115 Berlin", "5a"),
+        ("Flat 3, 10 Downing St, London, SW1A 2AA", "10"),
+        ("Kortrijksesteenweg, 8400 Oostende", ""),
+    ],
+)
+def test_house_number(raw: str, house: str) -> None:
+    assert address.house_number(address.clean(raw)) == house
+
+
 def test_compare() -> None:
     loi = address.clean("Rue de la Loi 16, 1000 Bruxelles", BE)
     assert address.compare(loi, address.clean("rue de la loi 16, B-1000 Brussel", BE)) == 1.0

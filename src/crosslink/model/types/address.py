@@ -19,7 +19,7 @@ from crosslink.model.types._base import DEFAULT_CONTEXT, CleanContext, ValueType
 from crosslink.model.types._similarity import token_set_similarity
 from crosslink.model.types._util import ascii_lower, collapse, require, strip_controls
 
-__all__ = ["TYPE", "clean", "compare", "fingerprint", "street_tokens", "validate"]
+__all__ = ["TYPE", "clean", "compare", "fingerprint", "house_number", "street_tokens", "validate"]
 
 # Names and addresses repeat across a batch; bounded so a long import cannot grow it forever.
 _CACHE_SIZE = 65_536
@@ -115,6 +115,12 @@ def _parts(cleaned: str) -> _Parts:
     named = [c for c in candidates if c[0]]
     street, house = next((c for c in named if c[1]), named[0] if named else ((), ""))
     return _Parts(code, street, house)
+
+
+def house_number(cleaned: str) -> str:
+    """The house number of the street part ("" when there is none): "12a" of
+    "Kerkstraat 12a bus 3, 2000 Antwerpen"."""
+    return _parts(cleaned).house
 
 
 def street_tokens(cleaned: str) -> list[str]:
