@@ -30,6 +30,7 @@ from crosslink.resolve.predict import (
 )
 from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions
+from crosslink.resolve.write import collector_paused
 
 __all__ = ["Scores", "raw_record", "resolve_table", "scores"]
 
@@ -119,6 +120,7 @@ _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _CTX = CleanContext(region="GB", date_order="ymd")
 
 
+@collector_paused()  # as in a store run
 def resolve_table(
     backend: Backend,
     entity_type: str,

@@ -35,7 +35,7 @@ from crosslink.resolve.predict import (
 from crosslink.resolve.schema import resolve_runs
 from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions
-from crosslink.resolve.write import phase, store_run
+from crosslink.resolve.write import collector_paused, phase, store_run
 
 __all__ = ["ResolveOptions", "RunSummary", "resolve"]
 
@@ -108,7 +108,8 @@ def resolve(
     out: list[RunSummary] = []
     try:
         for entity_type in opts.entity_types:
-            summary = _resolve_type(conn, entity_type, opts, engine, clock or SystemClock())
+            with collector_paused():
+                summary = _resolve_type(conn, entity_type, opts, engine, clock or SystemClock())
             if summary is not None:
                 out.append(summary)
                 if on_type is not None:
