@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+import pytest
 from sqlalchemy import Connection, select
 
 from crosslink.resolve import ResolveOptions, explain, judge, resolve, review_queue
@@ -13,7 +14,7 @@ from crosslink.resolve.evidence import RunEvidence
 from crosslink.resolve.extract import extract
 from crosslink.resolve.predict import identities
 from crosslink.resolve.review import joining_bridges, queue_rows
-from crosslink.resolve.schema import entity_members, match_edges
+from crosslink.resolve.schema import entity_members, match_edges, review_pairs
 from crosslink.resolve.settings import model_for
 from tests.resolve.conftest import Resolved
 
@@ -26,9 +27,16 @@ def test_the_queue_is_ordered_by_what_a_decision_changes(conn: Connection) -> No
     for kind in ("merge", "split"):
         impacts = [i.impact for i in items if i.kind == kind]
         assert impacts == sorted(impacts, reverse=True)
+    sole = {
+        (left, right)
+        for left, right in conn.execute(
+            select(match_edges.c.left_uid, match_edges.c.right_uid).where(match_edges.c.sole)
+        )
+    }
     for item in items:
         # Above the band only pairs that agree on names alone: they never join by themselves.
-        assert item.probability >= 0.3
+        # Below it, only the pairs that joined a sole namesake (an organisation's exact name).
+        assert item.probability >= 0.3 or (item.left_uid, item.right_uid) in sole
         assert item.probability < 0.99 or _names_alone(item.comparisons)
         assert item.comparisons and all("weight" in c and "level" in c for c in item.comparisons)
         assert (item.left_entity == item.right_entity) == (item.kind == "split")
@@ -185,3 +193,34 @@ def test_a_record_that_could_be_any_of_many_is_asked_about_once() -> None:
     # Once the likeliest door is judged, the next is asked.
     rows = queue_rows(band, members, sizes, {}, {("d2", "x")}, bridges=set())
     assert [(r.left_uid, r.right_uid) for r in rows] == [("d1", "x"), ("d1", "y")]
+
+
+@pytest.mark.parametrize("entity_type", ["Person", "Organisation"])
+def test_a_sole_namesake_joins_is_explained_and_waits_for_review(
+    resolved: Resolved, conn: Connection, entity_type: str
+) -> None:
+    # Bank reports name counterparties (people and companies) and give nothing else.
+    sole = conn.execute(
+        select(match_edges.c.left_uid, match_edges.c.right_uid).where(
+            match_edges.c.entity_type == entity_type, match_edges.c.sole
+        )
+    ).all()
+    assert len(sole) >= 3
+    true_id = resolved.true_ids(conn, entity_type)
+    assert sum(true_id[a] == true_id[b] for a, b in sole) / len(sole) >= 0.95
+    queued = {
+        (r.left_uid, r.right_uid)
+        for r in conn.execute(select(review_pairs).where(review_pairs.c.entity_type == entity_type))
+    }
+    entity_of = dict(
+        conn.execute(
+            select(entity_members.c.record_uid, entity_members.c.entity_id).where(
+                entity_members.c.entity_type == entity_type
+            )
+        ).all()
+    )
+    for left, right in sole[:5]:
+        assert (left, right) in queued
+        assert entity_of[left] == entity_of[right]
+        (member,) = [m for m in explain(conn, entity_of[left]).members if m.uid == left]
+        assert [e.sole for e in member.joined_by if e.other_uid == right] == [True]

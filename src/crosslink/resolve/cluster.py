@@ -258,6 +258,8 @@ class Identities:
     """Records holding a value that tells namesakes apart (a date of birth, a document)."""
     names: dict[str, str]
     """Record uid -> its full name as compared exactly (records without one are absent)."""
+    threshold: float | None = None
+    """The probability the joining pair needs (``None``: the run's threshold)."""
 
 
 def attach_sole(
@@ -270,7 +272,8 @@ def attach_sole(
 ) -> tuple[dict[str, str], set[Pair]]:
     """Join a group without an identified record to the one identified group that carries
     exactly its name, when no other group carries that name, their strongest pair scores at
-    least ``threshold``, and every other identified group scores ``margin`` bits less.
+    least ``threshold`` (or the one ``identities`` sets), and every other identified group
+    scores ``margin`` bits less.
     Returns the new clusters and the pairs that joined them.
 
     A bank report's counterparty "Hassan Khatib" with an account and nothing else belongs
@@ -290,7 +293,8 @@ def attach_sole(
         if uid in identities.names:
             carriers[identities.names[uid]].add(key)
     best = _best_identified(components, edges, known)
-    bar = math.log2(threshold / (1 - threshold))
+    needed = threshold if identities.threshold is None else identities.threshold
+    bar = math.log2(needed / (1 - needed))
     enemies: dict[str, set[str]] = defaultdict(set)
     for a, b in apart:
         enemies[a].add(b)

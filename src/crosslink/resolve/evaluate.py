@@ -155,7 +155,7 @@ def resolve_table(
         names_alone_join=names_alone_join,
     )
     # Pairs below the threshold too: they are the rivals of a sole candidate.
-    scored = score(backend, linker, min(threshold, 0.3), how, rule)
+    scored = score(backend, linker, min(threshold, 0.3, spec.sole_threshold or 0.3), how, rule)
     nodes = table["unique_id"].to_pylist()
     return cluster(
         backend,

@@ -1,9 +1,10 @@
 """Why an entity is what it is: its records, and the evidence that joined each of them.
 
 For each member, the pairs with another member that scored at or above the run's threshold
-(the edges that decided the cluster), with each comparison's level and match weight, and any
-analyst judgement *same* that joined it. With a subject, records the subject may not view are
-left out entirely, and so are the pairs that involve them.
+or joined it as a sole namesake (the edges that decided the cluster), with each comparison's
+level and match weight, and any analyst judgement *same* that joined it. With a subject,
+records the subject may not view are left out entirely, and so are the pairs that involve
+them.
 """
 
 from __future__ import annotations
@@ -123,14 +124,16 @@ def _values(conn: Connection, uids: list[str]) -> dict[str, dict[str, list[str]]
 
 
 def _evidence(conn: Connection, uids: set[str], threshold: float) -> dict[str, list[Evidence]]:
-    """Deciding pairs among ``uids``: edges at or above the threshold, and *same* judgements."""
+    """Deciding pairs among ``uids``: edges at or above the threshold, those that joined a
+    sole namesake, and *same* judgements."""
     out: dict[str, list[Evidence]] = defaultdict(list)
     evidence = RunEvidence(conn)
     ordered = sorted(uids)
     for chunk in _chunks(ordered):
         edges = conn.execute(
             select(match_edges).where(
-                match_edges.c.left_uid.in_(chunk), match_edges.c.probability >= threshold
+                match_edges.c.left_uid.in_(chunk),
+                or_(match_edges.c.probability >= threshold, match_edges.c.sole),
             )
         )
         for e in edges:

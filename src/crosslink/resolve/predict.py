@@ -364,4 +364,5 @@ def identities(table: pa.Table, spec: ModelSpec) -> Identities | None:
     return Identities(
         identified={uid for uid, known in zip(uids, mask.to_pylist(), strict=True) if known},
         names={uid: name for uid, name in zip(uids, names, strict=True) if name},
+        threshold=spec.sole_threshold,
     )

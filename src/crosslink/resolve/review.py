@@ -171,14 +171,13 @@ def joining_bridges(
     threshold: float,
     sole: Collection[tuple[str, str]] = (),
 ) -> set[tuple[str, str]]:
-    """The pairs that joined an entity (at or above ``threshold``, supported or a ``sole``
-    candidate's) and whose loss would split it: no other path of joining pairs links their
+    """The pairs that joined an entity (at or above ``threshold`` and supported, or a
+    ``sole`` namesake's) and whose loss would split it: no other path of joining pairs links their
     records."""
     joined = [
         e
         for e in edges
-        if e.probability >= threshold
-        and (e.supported or (e.left, e.right) in sole)
+        if ((e.probability >= threshold and e.supported) or (e.left, e.right) in sole)
         and members[e.left] == members[e.right]
     ]
     index: dict[str, int] = {}

@@ -179,7 +179,9 @@ def _score_and_cluster(
         names_alone_join=opts.names_alone_join,
     )
     with phase(entity_type, "score"):
-        scored = score(backend, linker, opts.edge_floor, how, rule)
+        # A sole namesake's pair may need less than the floor (an organisation's exact name).
+        floor = min(opts.edge_floor, spec.sole_threshold or opts.edge_floor)
+        scored = score(backend, linker, floor, how, rule)
     with phase(entity_type, "cluster"):
         clusters = cluster(
             backend,

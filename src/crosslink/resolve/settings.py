@@ -89,6 +89,8 @@ class ModelSpec:
     (:func:`crosslink.resolve.cluster.attach_sole`)."""
     full_name: str | None = None
     """The column of the whole name, compared exactly for :attr:`identifying`."""
+    sole_threshold: float | None = None
+    """The probability a sole namesake's pair needs (``None``: the run's threshold)."""
     needs: tuple[str, ...] = ()
     """Comparisons that must be known on both sides for a pair to join (an address without a
     house number is a street: which door of it, an analyst decides)."""
@@ -190,6 +192,13 @@ def organisation_model() -> ModelSpec:
         [_rule(b) for b in blocking],
         training_blocks=[block_on("name_phon")],
         prior=1e-3,
+        # A bank report's counterparty company is a name and an account. Its exact name
+        # scores 0.02 to 0.5 against the registered company's (by how well the model could
+        # be trained), and a company's full name is rarer than a person's: as the sole
+        # bearer of it, a pair with nothing much against it will do.
+        identifying=("registrations",),
+        full_name="name_fp",
+        sole_threshold=0.01,
     )
 
 

@@ -83,7 +83,9 @@ def store_run(
         with phase(entity_type, "write edges"):
             queued = {(r.left_uid, r.right_uid) for r in rows}
             members = assignment.members
-            kept = [i for i in order if _explains(scored.edges[i], members, opts, queued)]
+            kept = [
+                i for i in order if _explains(scored.edges[i], members, opts, queued, scored.sole)
+            ]
             _write_edges(conn, entity_type, run_id, scored, kept)
         with phase(entity_type, "write queue"):
             columns = ("entity_type", "run_id", *QueueRow._fields)
@@ -228,12 +230,16 @@ def _key_order(edges: list[Edge]) -> list[int]:
 
 
 def _explains(
-    edge: Edge, members: dict[str, str], opts: ResolveOptions, queued: set[tuple[str, str]]
+    edge: Edge,
+    members: dict[str, str],
+    opts: ResolveOptions,
+    queued: set[tuple[str, str]],
+    sole: set[tuple[str, str]],
 ) -> bool:
     """Whether ``edge`` is stored: it joined its entity's records (an explanation shows it),
     or it waits in the review queue. The others explain nothing: at a million records they
     were a third of the pairs, and of the writing."""
-    if (edge.left, edge.right) in queued:
+    if (edge.left, edge.right) in queued or (edge.left, edge.right) in sole:
         return True
     return edge.probability >= opts.threshold and members[edge.left] == members[edge.right]
 
@@ -305,8 +311,11 @@ def _queue(
     band = (
         e
         for e in edges
-        if opts.review_low <= e.probability
-        and (e.probability < opts.review_high or not e.supported)
+        if (
+            opts.review_low <= e.probability
+            and (e.probability < opts.review_high or not e.supported)
+        )
+        or (e.left, e.right) in scored.sole
     )
     links_of = entity_links(conn, entity_type)
     judged = _judged(conn, entity_type)
