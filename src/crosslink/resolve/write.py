@@ -73,7 +73,7 @@ def store_run(
             assignment = assign_ids(clusters, previous, _taken_ids(conn))
         run_id = _insert_run(conn, entity_type, opts, started, clock.now(), scored, assignment)
         with phase(entity_type, "write entities"):
-            _write_entities(conn, entity_type, run_id, assignment, clock.now())
+            _write_entities(conn, entity_type, run_id, assignment, previous, clock.now())
             _leave_members(conn, [uid for uid in previous if uid not in assignment.members])
         with phase(entity_type, "sort"):
             order = _key_order(scored.edges)
@@ -163,10 +163,13 @@ def _write_entities(
     entity_type: str,
     run_id: int,
     assignment: Assignment,
+    previous: dict[str, str],
     at: dt.datetime,
 ) -> None:
     """The type's entities (retired ones stay) and members; ids that carry on keep their
-    first run. Members of records the run no longer holds are left to the caller."""
+    first run. Only members that moved (or are new) since ``previous`` are written: ids
+    carry over, so a re-run moves few. Members of records the run no longer holds are left
+    to the caller."""
     known = {
         r.id: (r.status, r.updated_run, r.created_run)
         for r in conn.execute(
@@ -196,7 +199,11 @@ def _write_entities(
         conn,
         entity_members,
         ("record_uid", "entity_id", "entity_type"),
-        [(uid, eid, entity_type) for uid, eid in sorted(assignment.members.items())],
+        [
+            (uid, eid, entity_type)
+            for uid, eid in sorted(assignment.members.items())
+            if previous.get(uid) != eid
+        ],
     )
     stamp = bound(conn, entity_history.c.at, at)
     bulk_insert(
