@@ -25,6 +25,7 @@ from crosslink.resolve.predict import (
     ConflictRule,
     build_linker,
     conflicts_among,
+    edge_floor,
     identities,
     score,
 )
@@ -155,7 +156,7 @@ def resolve_table(
         names_alone_join=names_alone_join,
     )
     # Pairs below the threshold too: they are the rivals of a sole candidate.
-    scored = score(backend, linker, min(threshold, 0.3, spec.sole_threshold or 0.3), how, rule)
+    scored = score(backend, linker, edge_floor(spec, min(threshold, 0.3)), how, rule)
     nodes = table["unique_id"].to_pylist()
     return cluster(
         backend,

@@ -32,9 +32,10 @@ __all__ = [
     "ConflictRule",
     "Scored",
     "build_linker",
-    "identities",
     "conflict_condition",
     "conflicts_among",
+    "edge_floor",
+    "identities",
     "score",
 ]
 
@@ -351,6 +352,12 @@ def conflicts_among(
     }
     log.info("checked %d chained pairs: %d conflicts", len(ordered), len(out))
     return out
+
+
+def edge_floor(spec: ModelSpec, floor: float) -> float:
+    """The lowest probability of a pair a run keeps: ``floor``, or lower where the model lets
+    a sole namesake's pair join below it (an organisation's exact name)."""
+    return floor if spec.sole_threshold is None else min(floor, spec.sole_threshold)
 
 
 def identities(table: pa.Table, spec: ModelSpec) -> Identities | None:

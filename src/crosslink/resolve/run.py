@@ -29,6 +29,7 @@ from crosslink.resolve.predict import (
     Scored,
     build_linker,
     conflicts_among,
+    edge_floor,
     identities,
     score,
 )
@@ -179,9 +180,7 @@ def _score_and_cluster(
         names_alone_join=opts.names_alone_join,
     )
     with phase(entity_type, "score"):
-        # A sole namesake's pair may need less than the floor (an organisation's exact name).
-        floor = min(opts.edge_floor, spec.sole_threshold or opts.edge_floor)
-        scored = score(backend, linker, floor, how, rule)
+        scored = score(backend, linker, edge_floor(spec, opts.edge_floor), how, rule)
     with phase(entity_type, "cluster"):
         clusters = cluster(
             backend,
