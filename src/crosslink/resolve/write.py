@@ -243,9 +243,10 @@ def _explains(
     queued: set[tuple[str, str]],
     sole: set[tuple[str, str]],
 ) -> bool:
-    """Whether ``edge`` is stored: it joined its entity's records (an explanation shows it),
-    or it waits in the review queue. The others explain nothing: at a million records they
-    were a third of the pairs, and of the writing."""
+    """Whether ``edge`` is stored: it joined its entity's records (at or above the threshold,
+    or as a ``sole`` namesake's pair, below it too: an explanation shows it), or it waits in
+    the review queue. The others explain nothing: at a million records they were a third of
+    the pairs, and of the writing."""
     if (edge.left, edge.right) in queued or (edge.left, edge.right) in sole:
         return True
     return edge.probability >= opts.threshold and members[edge.left] == members[edge.right]
