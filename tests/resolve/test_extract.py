@@ -130,3 +130,24 @@ def test_batches_do_not_change_the_table(conn: Connection) -> None:
     assert to_table("Organisation", []).equals(whole.slice(0, 0))
     assert to_table("Organisation", []).schema == whole.schema
     assert isinstance(whole, pa.Table)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (None, ("1985-07-30", 1985, 7, 30)),  # the number alone: its date
+        ("1985", ("1985-07-30", 1985, 7, 30)),  # a year alone: the number completes it
+        ("1985-07-31", ("1985-07-31", 1985, 7, 31)),  # a full date as written stays
+        ("1986", ("1986", 1986, None, None)),  # a number that disagrees adds nothing
+    ],
+)
+def test_a_belgian_national_number_gives_the_date_of_birth(
+    written: str | None, expected: tuple[str, int, int | None, int | None]
+) -> None:
+    raw = RawRecord("p1", OWN)
+    raw.values["last_name"].append("Peeters")
+    raw.values["national_id"].append("85073003328")
+    if written:
+        raw.values["birth_date"].append(written)
+    row = to_table("Person", [raw]).to_pylist()[0]
+    assert (row["dob"], row["birth_year"], row["birth_month"], row["birth_day"]) == expected

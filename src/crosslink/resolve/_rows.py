@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from crosslink.model.types import address as address_type
 from crosslink.model.types import name as name_type
+from crosslink.model.types import national_id
 
 _CACHE = 1 << 16
 _VOWELS = re.compile(r"[aeiouy]+")
@@ -177,7 +178,7 @@ def _addresses(raw: RawRecord) -> list[str]:
 def person_row(raw: RawRecord) -> Row:
     values = raw.values
     first, last = values.get("first_name"), values.get("last_name")
-    dob = raw.first("birth_date")
+    dob = _birth_date(raw.first("birth_date"), raw.all("national_id"))
     names = _person_names(first[0] if first else None, last[0] if last else None, raw.first("name"))
     year, month, day = birth_parts(dob)
     codes, keys = address_keys(_addresses(raw))
@@ -198,6 +199,18 @@ def person_row(raw: RawRecord) -> Row:
         "postcodes": codes,
         "address_keys": keys,
     }
+
+
+def _birth_date(given: str | None, numbers: list[str]) -> str | None:
+    """The date of birth as written, or as a Belgian national number encodes it where the
+    record gives none or only part of it (a police record often holds the number alone)."""
+    if given and given.count("-") == 2:
+        return given
+    for number in numbers:
+        encoded = national_id.be_birth_date(number)
+        if encoded and encoded.startswith(given or ""):
+            return encoded
+    return given
 
 
 _NAME_COLUMNS = (

@@ -83,3 +83,22 @@ def test_bsn_round_trip(first: str) -> None:
     cleaned = national_id.clean(f"{bsn[:4]}.{bsn[4:6]}.{bsn[6:]}", NL)
     assert cleaned == bsn
     assert national_id.clean(cleaned, NL) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("85.07.30-033.28", "1985-07-30"),
+        ("05031212360", "2005-03-12"),  # check digits computed with a 2 in front: born 2000+
+        ("85273003371", "1985-07-30"),  # bis number, sex unknown: month + 20
+        ("85410700217", "1985-01-07"),  # bis number, sex known: month + 40
+        ("01050011765", "2001-05"),  # day unknown
+        ("85000003306", "1985"),  # month and day unknown
+        ("85023003390", None),  # 30 February: a valid check, no date
+        ("85073003329", None),  # checksum fails
+        ("111222333", None),  # a Dutch BSN
+        ("P8221139", None),
+    ],
+)
+def test_be_birth_date(number: str, expected: str | None) -> None:
+    assert national_id.be_birth_date(number) == expected

@@ -2,10 +2,13 @@
 
 BE: rijksregisternummer / numéro national (11 digits, mod 97). NL: BSN (9 digits, elfproef).
 Other regions: separators removed and letters uppercased, nothing checked.
+
+A Belgian number also carries its holder's date of birth (:func:`be_birth_date`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from crosslink.errors import InvalidValue
@@ -13,7 +16,7 @@ from crosslink.model.types._base import DEFAULT_CONTEXT, CleanContext, ValueType
 from crosslink.model.types._util import require
 from crosslink.model.types.identifier import be_national_number_valid, nl_bsn_valid
 
-__all__ = ["TYPE", "clean", "compare", "fingerprint", "validate"]
+__all__ = ["TYPE", "be_birth_date", "clean", "compare", "fingerprint", "validate"]
 
 _SEPARATORS = re.compile(r"[\s.\-/]+")
 
@@ -57,6 +60,32 @@ def compare(a: str, b: str) -> float:
 
 def fingerprint(cleaned: str) -> str:
     return cleaned
+
+
+def be_birth_date(number: str) -> str | None:
+    """The date of birth a Belgian national number encodes (``YYYY-MM-DD``; ``YYYY-MM`` or
+    ``YYYY`` where the register left day or month open), or ``None`` for anything else.
+
+    YY MM DD come first; the check digits tell the century (computed with a 2 in front for
+    births from 2000). A bis number (no Belgian register entry) adds 20 or 40 to the month;
+    a 0 month or day is an unknown one.
+    """
+    digits = _SEPARATORS.sub("", number)
+    if not digits.isdigit() or len(digits) != 11 or not be_national_number_valid(digits):
+        return None
+    check = int(digits[9:])
+    century = 1900 if check == 97 - int(digits[:9]) % 97 else 2000
+    year, month, day = century + int(digits[:2]), int(digits[2:4]) % 20, int(digits[4:6])
+    if int(digits[2:4]) > 52:
+        return None
+    if not month:
+        return str(year)
+    if not day:
+        return f"{year:04d}-{month:02d}" if month <= 12 else None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 TYPE = ValueType(name="national_id", clean=clean, compare=compare, fingerprint=fingerprint)
