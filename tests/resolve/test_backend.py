@@ -38,3 +38,34 @@ def test_the_setting_refuses_what_is_not_a_size() -> None:
     assert Settings(resolve_memory="2GB").resolve_memory == "2GB"
     with pytest.raises(ValueError, match="resolve_memory"):
         Settings(resolve_memory="all of it")
+
+
+def _resident_mib() -> int:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS"))
+    return int(line.split()[1]) // 1024
+
+
+@pytest.mark.parametrize("limit", ["2GB", None])
+def test_release_hands_back_the_memory_of_dropped_tables_and_keeps_the_rest(
+    limit: str | None,
+) -> None:
+    backend = DuckDBBackend(memory_limit=limit)
+    con = backend._con
+    bound = _setting(backend, "memory_limit")
+    try:
+        con.execute("CREATE TABLE kept AS SELECT range AS i FROM range(1000)")
+        con.execute(
+            "CREATE TABLE big AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(5000000)"
+        )
+        con.execute("CREATE TABLE sorted AS SELECT * FROM big ORDER BY s")
+        con.execute("DROP TABLE sorted")
+        con.execute("DROP TABLE big")
+        before = _resident_mib()
+        backend.release()
+        assert before - _resident_mib() > 150  # the two tables held about 400 MB
+        backend.release()
+        assert _setting(backend, "memory_limit") == bound  # as configured, however often
+        assert con.execute("SELECT sum(i) FROM kept").fetchone() == (499500,)
+    finally:
+        backend.close()

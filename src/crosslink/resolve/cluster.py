@@ -161,6 +161,7 @@ def _components(backend: Backend, nodes: list[str], edges: list[Edge]) -> dict[s
         members[str(cid)].append(uid)
     for frame in (result, edge_table, node_table):
         frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    backend.release()
     out: dict[str, str] = {}
     for group in members.values():
         key = min(group)

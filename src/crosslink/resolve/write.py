@@ -12,8 +12,9 @@ import datetime as dt
 import gc
 import json
 import logging
+import resource
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -44,17 +45,22 @@ __all__ = ["collector_paused", "phase", "store_run"]
 
 log = logging.getLogger(__name__)
 
+_CHUNK = 100_000
+"""Edges written at a time."""
+
 
 @contextmanager
 def phase(entity_type: str, name: str) -> Iterator[None]:
     """Log how long one phase of a run took, and the processor time it used (less means it
-    waited for the disk or for other processes): a run's log shows where its time goes."""
+    waited for the disk or for other processes), and the process's peak memory so far: a
+    run's log shows where its time and memory go."""
     start, cpu = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         wall, used = time.perf_counter() - start, time.process_time() - cpu
-        log.info("%s %s: %.1f s (cpu %.1f s)", entity_type, name, wall, used)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        log.info("%s %s: %.1f s (cpu %.1f s, peak %.0f MiB)", entity_type, name, wall, used, peak)
 
 
 def store_run(
@@ -90,7 +96,7 @@ def store_run(
         with phase(entity_type, "write queue"):
             columns = ("entity_type", "run_id", *QueueRow._fields)
             rows_of_run: list[tuple[object, ...]] = [(entity_type, run_id, *r) for r in rows]
-            _rewrite(conn, review_pairs, entity_type, run_id, columns, rows_of_run)
+            _rewrite(conn, review_pairs, entity_type, run_id, columns, [rows_of_run])
     return run_id, assignment
 
 
@@ -256,21 +262,6 @@ def _write_edges(
     conn: Connection, entity_type: str, run_id: int, scored: Scored, at: list[int]
 ) -> None:
     """The edges at positions ``at`` (in key order) of ``scored``."""
-    texts = scored.detail.take(pa.array(at, pa.int64())).to_pylist()
-    sole = scored.sole
-    rows: list[tuple[object, ...]] = [
-        (
-            e.left,
-            e.right,
-            entity_type,
-            run_id,
-            e.probability,
-            e.weight,
-            text,
-            (e.left, e.right) in sole,
-        )
-        for e, text in zip((scored.edges[i] for i in at), texts, strict=True)
-    ]
     columns = (
         "left_uid",
         "right_uid",
@@ -281,7 +272,24 @@ def _write_edges(
         "detail",
         "sole",
     )
+    rows = _edge_rows(scored, at, (entity_type, run_id))
     _rewrite(conn, match_edges, entity_type, run_id, columns, rows)
+
+
+def _edge_rows(
+    scored: Scored, at: list[int], run: tuple[str, int]
+) -> Iterator[list[tuple[object, ...]]]:
+    """The rows of the edges at ``at``, a chunk at a time: at a million records the rows of
+    all, and their evidence texts, held over a gigabyte at once."""
+    sole = scored.sole
+    for start in range(0, len(at), _CHUNK):
+        chunk = at[start : start + _CHUNK]
+        texts = scored.detail.take(pa.array(chunk, pa.int64())).to_pylist()
+        edges = (scored.edges[i] for i in chunk)
+        yield [
+            (e.left, e.right, *run, e.probability, e.weight, text, (e.left, e.right) in sole)
+            for e, text in zip(edges, texts, strict=True)
+        ]
 
 
 def _rewrite(
@@ -290,18 +298,22 @@ def _rewrite(
     entity_type: str,
     run_id: int,
     columns: tuple[str, ...],
-    rows: list[tuple[object, ...]],
+    chunks: Iterable[list[tuple[object, ...]]],
 ) -> None:
-    """Make ``rows`` (all of ``run_id``) the rows of ``entity_type`` in ``table``."""
+    """Make the rows of ``chunks`` (all of ``run_id``) the rows of ``entity_type`` in
+    ``table``."""
     before = conn.execute(
         select(table.c.run_id).where(table.c.entity_type == entity_type).limit(1)
     ).first()
-    if before is None:  # a first run: nothing to update, and inserting is a third cheaper
-        bulk_insert(conn, table, columns, rows)
-        return
-    bulk_upsert(conn, table, columns, rows)
-    # Pairs of an earlier run that this one did not find again.
-    conn.execute(delete(table).where(table.c.entity_type == entity_type, table.c.run_id != run_id))
+    # A first run has nothing to update, and inserting is a third cheaper.
+    write = bulk_insert if before is None else bulk_upsert
+    for rows in chunks:
+        write(conn, table, columns, rows)
+    if before is not None:
+        # Pairs of an earlier run that this one did not find again.
+        conn.execute(
+            delete(table).where(table.c.entity_type == entity_type, table.c.run_id != run_id)
+        )
 
 
 def _queue(
