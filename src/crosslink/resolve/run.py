@@ -172,6 +172,7 @@ def _score_and_cluster(
             labels=labels(conn, entity_type) if stored is None else None,
             strict=strict,
         )
+        backend.release()  # training's samples, before scoring needs the memory
     rule = ConflictRule.of(
         spec,
         opts.conflict_below,
@@ -194,6 +195,7 @@ def _score_and_cluster(
         )
         scored.sole = clusters.sole
     backend.db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+    backend.release()  # the records' tables, before the run is written
     return scored, clusters.members
 
 
