@@ -73,11 +73,12 @@ def be_birth_date(number: str) -> str | None:
     digits = _SEPARATORS.sub("", number)
     if not digits.isdigit() or len(digits) != 11 or not be_national_number_valid(digits):
         return None
+    written = int(digits[2:4])  # the month, or 20 or 40 more in a bis number
+    if written > 52:
+        return None
     check = int(digits[9:])
     century = 1900 if check == 97 - int(digits[:9]) % 97 else 2000
-    year, month, day = century + int(digits[:2]), int(digits[2:4]) % 20, int(digits[4:6])
-    if int(digits[2:4]) > 52:
-        return None
+    year, month, day = century + int(digits[:2]), written % 20, int(digits[4:6])
     if not month:
         return str(year)
     if not day:
