@@ -32,6 +32,8 @@ LINKED = {
     ("Address", "full"): "address",
     ("Address", "street"): "linked_street",
     ("Address", "postcode"): "linked_postcode",
+    ("Organisation", "registration_number"): "linked_registration",
+    ("Organisation", "vat_number"): "linked_vat",
 }
 
 
@@ -151,3 +153,23 @@ def test_a_belgian_national_number_gives_the_date_of_birth(
         raw.values["birth_date"].append(written)
     row = to_table("Person", [raw]).to_pylist()[0]
     assert (row["dob"], row["birth_year"], row["birth_month"], row["birth_day"]) == expected
+
+
+def test_an_employer_is_a_tie_of_the_person(conn: Connection) -> None:
+    target = aliased(records)
+    value = aliased(record_values)
+    person, registration = conn.execute(
+        select(links.c.source_uid, value.c.cleaned)
+        .join(records, records.c.uid == links.c.source_uid)
+        .join(target, target.c.uid == links.c.target_uid)
+        .join(value, value.c.record_uid == target.c.uid)
+        .where(
+            records.c.schema == "Person",
+            target.c.schema == "Organisation",
+            links.c.link_type == "employed_by",
+            value.c.prop == "registration_number",
+        )
+        .limit(1)
+    ).one()
+    row = next(r for r in extract(conn, "Person").to_pylist() if r["unique_id"] == person)
+    assert registration in row["organisations"]

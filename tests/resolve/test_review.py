@@ -12,7 +12,7 @@ from crosslink.resolve import ResolveOptions, explain, judge, resolve, review_qu
 from crosslink.resolve.cluster import Edge
 from crosslink.resolve.evidence import RunEvidence
 from crosslink.resolve.extract import extract
-from crosslink.resolve.predict import identities
+from crosslink.resolve.namesakes import identities
 from crosslink.resolve.review import joining_bridges, queue_rows
 from crosslink.resolve.schema import entity_members, match_edges, review_pairs
 from crosslink.resolve.settings import model_for

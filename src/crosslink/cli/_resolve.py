@@ -113,6 +113,8 @@ def explain_command(
                 continue
             parts = ", ".join(f"{c['comparison']} {c['weight']:+.1f}" for c in ev.comparisons)
             sole = "; names alone, the only namesake known" if ev.sole else ""
+            if ev.ties:
+                sole = f"; names alone, the only namesake sharing {', '.join(ev.ties)}"
             typer.echo(
                 f"    joined {ev.other_uid}: p={ev.probability:.4f} w={ev.weight:.1f}"
                 f" ({parts}){sole}"

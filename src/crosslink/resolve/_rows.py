@@ -198,6 +198,7 @@ def person_row(raw: RawRecord) -> Row:
         "accounts": _none_if_empty(raw.all("iban")),
         "postcodes": codes,
         "address_keys": keys,
+        "organisations": _none_if_empty(raw.all("linked_registration") + raw.all("linked_vat")),
     }
 
 
@@ -328,7 +329,8 @@ MODELS: dict[str, Model] = {
     "Person": Model(
         person_row,
         ("first_name", "last_name", "name", "alias", "birth_date", "nationality", "birth_place")
-        + ("phone", "email", "handle", "id_number", "national_id", "iban", *_ADDRESSES),
+        + ("phone", "email", "handle", "id_number", "national_id", "iban", *_ADDRESSES)
+        + ("linked_registration", "linked_vat"),
         {
             **dict.fromkeys(
                 (
@@ -349,7 +351,7 @@ MODELS: dict[str, Model] = {
             "nationality": _STR,
             "birth_place": _STR,
             **dict.fromkeys(("phones", "emails", "documents", "accounts"), _LIST),
-            **dict.fromkeys(("postcodes", "address_keys"), _LIST),
+            **dict.fromkeys(("postcodes", "address_keys", "organisations"), _LIST),
         },
     ),
     "Organisation": Model(

@@ -6,9 +6,10 @@ every cluster holding a *different* pair is rebuilt by adding its edges stronges
 refusing any edge that would put the two on one side (a wrong merge is split where the
 evidence is weakest).
 
-Then, names alone (:func:`attach_sole`): a group of records that carries nothing to tell
-namesakes apart (no date of birth, no document) joins the one identified group that bears
-its very name, when no other group bears it and no other identified group comes close.
+Then, names alone (:mod:`crosslink.resolve.namesakes`): a group of records that carries
+nothing to tell namesakes apart (no date of birth, no document) joins the one identified
+group that bears its very name when no other group bears it, or the one it could be that
+shares a tie with it (an employer, a phone, an account, an address) when no other does.
 """
 
 from __future__ import annotations
@@ -23,37 +24,22 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from crosslink.resolve._pairs import Edge, Pair, pair_key
 from crosslink.resolve.backend import Backend
+from crosslink.resolve.namesakes import Identities, attach_by_context, attach_sole
 
-__all__ = ["Clustering", "Constraints", "Edge", "Identities", "attach_sole", "cluster", "pair_key"]
+__all__ = [
+    "Clustering",
+    "Constraints",
+    "Edge",
+    "Identities",
+    "attach_by_context",
+    "attach_sole",
+    "cluster",
+    "pair_key",
+]
 
 log = logging.getLogger(__name__)
-
-Pair = tuple[str, str]
-
-
-def pair_key(a: str, b: str) -> Pair:
-    """Pairs are stored once, smaller uid first."""
-    return (a, b) if a <= b else (b, a)
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    left: str
-    right: str
-    probability: float
-    weight: float | None = None
-    """Match weight in bits; derived from the probability when not given."""
-    supported: bool = True
-    """False when nothing but names (and nationality) agrees: no date of birth, shared key or
-    address. It may be reviewed, and joins only as a sole candidate (:func:`attach_sole`)."""
-
-    @property
-    def bits(self) -> float:
-        if self.weight is not None:
-            return self.weight
-        p = min(max(self.probability, 1e-12), 1 - 1e-12)
-        return math.log2(p / (1 - p))
 
 
 @dataclass
@@ -69,7 +55,10 @@ class Clustering:
     members: dict[str, str]
     """Record uid -> cluster key (the smallest uid of its cluster), for every node."""
     sole: set[Pair] = field(default_factory=set)
-    """The pairs, agreeing on names alone, that joined a group as its sole candidate."""
+    """The pairs, agreeing on names alone, that joined a group as its sole candidate (its
+    very name, or the ties it shares)."""
+    ties: dict[Pair, tuple[str, ...]] = field(default_factory=dict)
+    """Of those, the pairs that joined on ties: the kinds of ties the two groups share."""
 
 
 def cluster(
@@ -94,7 +83,7 @@ def cluster(
     entities kept apart, with evidence for one less than ``margin`` bits stronger than for
     the other, joins neither: precision comes first, and the review queue shows it.
     With ``identities``, groups without an identified record then join their sole
-    namesake (:func:`attach_sole`).
+    namesake (:func:`attach_sole`), or the one they share ties with (:func:`attach_by_context`).
     """
     rules = constraints or Constraints()
     apart = rules.different | {p for p in (conflicts or set()) if p not in rules.same}
@@ -112,7 +101,8 @@ def cluster(
     if identities is None:
         return Clustering(components)
     joined, sole = attach_sole(components, kept, threshold, identities, apart, margin)
-    return Clustering(joined, sole)
+    joined, ties = attach_by_context(joined, kept, identities, apart)
+    return Clustering(joined, sole | set(ties), ties)
 
 
 def _unscored(components: dict[str, str], scored: set[Pair], max_check: int) -> list[Pair]:
@@ -249,91 +239,3 @@ def _torn(
         if bits >= best.get((node, own), -math.inf) - margin:
             torn.add(node)
     return torn
-
-
-@dataclass(frozen=True)
-class Identities:
-    """What :func:`attach_sole` knows of the records beyond their scored pairs."""
-
-    identified: set[str]
-    """Records holding a value that tells namesakes apart (a date of birth, a document)."""
-    names: dict[str, str]
-    """Record uid -> its full name as compared exactly (records without one are absent)."""
-    threshold: float | None = None
-    """The probability the joining pair needs (``None``: the run's threshold)."""
-
-
-def attach_sole(
-    components: dict[str, str],
-    edges: list[Edge],
-    threshold: float,
-    identities: Identities,
-    apart: set[Pair],
-    margin: float = 4.0,
-) -> tuple[dict[str, str], set[Pair]]:
-    """Join a group without an identified record to the one identified group that carries
-    exactly its name, when no other group carries that name, their strongest pair scores at
-    least ``threshold`` (or the one ``identities`` sets), and every other identified group
-    scores ``margin`` bits less.
-    Returns the new clusters and the pairs that joined them.
-
-    A bank report's counterparty "Hassan Khatib" with an account and nothing else belongs
-    to the register's Hassan Khatib born 1983 if he is the only one the data knows; with a
-    second Hassan Khatib it belongs to neither, and waits for an analyst. The name must be
-    the same, not a variant: at a million demo records, a counterparty joined to a namesake
-    whose name only resembled its own was wrong a quarter of the time, one whose exact name
-    no third group carried one time in twenty. Groups are taken as the clustering left them
-    (no chain of attachments), and never joined across a pair kept ``apart``.
-    """
-    groups: dict[str, set[str]] = defaultdict(set)
-    for uid, key in components.items():
-        groups[key].add(uid)
-    known = {key for key, uids in groups.items() if not uids.isdisjoint(identities.identified)}
-    carriers: dict[str, set[str]] = defaultdict(set)
-    for uid, key in components.items():
-        if uid in identities.names:
-            carriers[identities.names[uid]].add(key)
-    best = _best_identified(components, edges, known)
-    needed = threshold if identities.threshold is None else identities.threshold
-    bar = math.log2(needed / (1 - needed))
-    enemies: dict[str, set[str]] = defaultdict(set)
-    for a, b in apart:
-        enemies[a].add(b)
-        enemies[b].add(a)
-    joined: set[Pair] = set()
-    for weak in sorted(best):
-        ranked = sorted(best[weak].items(), key=lambda kv: (-kv[1].bits, kv[0]))
-        strong, edge = ranked[0]
-        if edge.bits < bar or (len(ranked) > 1 and ranked[1][1].bits > edge.bits - margin):
-            continue
-        names = {identities.names[uid] for uid in groups[weak] if uid in identities.names}
-        holders = set().union(*(carriers[name] for name in names))
-        if strong not in holders or holders - {weak, strong}:
-            continue
-        # Against what the strong group has become: two counterparties judged different
-        # may not both join it.
-        if any(enemies[uid] & groups[strong] for uid in groups[weak]):
-            continue
-        groups[strong] |= groups.pop(weak)
-        joined.add(pair_key(edge.left, edge.right))
-    out: dict[str, str] = {}
-    for uids in groups.values():
-        out.update(dict.fromkeys(uids, min(uids)))
-    log.info("%d groups without identified records joined their sole namesake", len(joined))
-    return out, joined
-
-
-def _best_identified(
-    components: dict[str, str], edges: list[Edge], known: set[str]
-) -> dict[str, dict[str, Edge]]:
-    """Per group without an identified record: its strongest edge to each identified group."""
-    best: dict[str, dict[str, Edge]] = defaultdict(dict)
-    for edge in edges:  # millions at scale: one pass, no more per edge than needed
-        left, right = components[edge.left], components[edge.right]
-        if (left in known) == (right in known):
-            continue
-        weak, strong = (right, left) if left in known else (left, right)
-        held = best[weak].get(strong)
-        if held is None or edge.bits > held.bits:
-            best[weak][strong] = edge
-    return best

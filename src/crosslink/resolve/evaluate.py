@@ -21,12 +21,12 @@ from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import cluster
 from crosslink.resolve.dates import strict_dates as strict_for
 from crosslink.resolve.extract import RawRecord, to_table
+from crosslink.resolve.namesakes import identities
 from crosslink.resolve.predict import (
     ConflictRule,
     build_linker,
     conflicts_among,
     edge_floor,
-    identities,
     score,
 )
 from crosslink.resolve.settings import model_for

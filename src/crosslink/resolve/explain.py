@@ -42,7 +42,10 @@ class Evidence:
     """``same`` (with the reason) when an analyst joined the pair."""
     sole: bool = False
     """Joined on names alone: the other was the one namesake that a record without a date
-    of birth or document had (:func:`crosslink.resolve.cluster.attach_sole`)."""
+    of birth or document had (:mod:`crosslink.resolve.namesakes`)."""
+    ties: tuple[str, ...] = ()
+    """When the one namesake it shares ties with: the kinds of ties (``organisations``,
+    ``phones`` …)."""
 
 
 @dataclass(frozen=True)
@@ -139,9 +142,12 @@ def _evidence(conn: Connection, uids: set[str], threshold: float) -> dict[str, l
         for e in edges:
             if e.right_uid in uids:
                 comparisons = evidence.comparisons(e.run_id, e.detail)
+                ties = tuple(e.ties.split(", ")) if e.ties else ()
                 for one, other in ((e.left_uid, e.right_uid), (e.right_uid, e.left_uid)):
                     out[one].append(
-                        Evidence(other, e.probability, e.weight, comparisons, sole=e.sole)
+                        Evidence(
+                            other, e.probability, e.weight, comparisons, sole=e.sole, ties=ties
+                        )
                     )
         judged = conn.execute(
             select(judgements)

@@ -76,6 +76,8 @@ _LINKED = {
     "OnlineAccount": {"handle": "handle"},
     "IdentityDocument": {"number": "id_number"},
     "Address": {"full": "address", "street": "linked_street", "postcode": "linked_postcode"},
+    # An employer, a company run or owned: a tie, not an identity (see namesakes).
+    "Organisation": {"registration_number": "linked_registration", "vat_number": "linked_vat"},
 }
 _FETCH = 5000
 _BATCH = 10_000  # rows per Arrow record batch

@@ -18,7 +18,7 @@ from splink import Linker
 from splink.internals.chunking import _blocked_pairs_cache_key
 
 from crosslink.resolve.backend import Backend
-from crosslink.resolve.cluster import Edge, Identities, pair_key
+from crosslink.resolve.cluster import Edge, pair_key
 from crosslink.resolve.evidence import Levels, compact, comparison_weight, levels_of
 from crosslink.resolve.settings import (
     Incompatible,
@@ -35,7 +35,6 @@ __all__ = [
     "conflict_condition",
     "conflicts_among",
     "edge_floor",
-    "identities",
     "score",
 ]
 
@@ -138,6 +137,8 @@ class Scored:
     sole: set[tuple[str, str]] = field(default_factory=set)
     """Pairs that agree on names alone and joined as a sole candidate (set by clustering):
     they join like supported pairs, and wait for review however high they score."""
+    ties: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """Of those, the pairs that joined on ties they share, with the kinds of ties."""
 
 
 def build_linker(
@@ -377,18 +378,3 @@ def edge_floor(spec: ModelSpec, floor: float) -> float:
     """The lowest probability of a pair a run keeps: ``floor``, or lower where the model lets
     a sole namesake's pair join below it (an organisation's exact name)."""
     return floor if spec.sole_threshold is None else min(floor, spec.sole_threshold)
-
-
-def identities(table: pa.Table, spec: ModelSpec) -> Identities | None:
-    """What tells the records of ``table`` apart beyond their pairs (``None``: the model
-    lets no group join on names alone)."""
-    if not spec.identifying or spec.full_name is None:
-        return None
-    mask = _any([pc.is_valid(table[name]) for name in spec.identifying], table.num_rows)
-    uids = list(map(sys.intern, table["unique_id"].to_pylist()))
-    names = table[spec.full_name].to_pylist()
-    return Identities(
-        identified={uid for uid, known in zip(uids, mask.to_pylist(), strict=True) if known},
-        names={uid: name for uid, name in zip(uids, names, strict=True) if name},
-        threshold=spec.sole_threshold,
-    )

@@ -24,13 +24,13 @@ from crosslink.resolve.cluster import Constraints, cluster
 from crosslink.resolve.dates import strict_dates as strict_for
 from crosslink.resolve.extract import ENTITY_TYPES, extract
 from crosslink.resolve.judgements import constraints, labels
+from crosslink.resolve.namesakes import identities
 from crosslink.resolve.predict import (
     ConflictRule,
     Scored,
     build_linker,
     conflicts_among,
     edge_floor,
-    identities,
     score,
 )
 from crosslink.resolve.schema import resolve_runs
@@ -193,7 +193,7 @@ def _score_and_cluster(
             check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
             identities=identities(table, spec),
         )
-        scored.sole = clusters.sole
+        scored.sole, scored.ties = clusters.sole, clusters.ties
     backend.db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
     backend.release()  # the records' tables, before the run is written
     return scored, clusters.members

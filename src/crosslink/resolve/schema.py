@@ -106,6 +106,8 @@ match_edges = Table(
     Column("detail", Text, nullable=False),
     # Joined on names alone: the one namesake of a group that nothing identified.
     Column("sole", Boolean, nullable=False, server_default=false()),
+    # Of those, joined on what the two share (an employer, a phone …): the kinds, not values.
+    Column("ties", String(200)),
     Index(None, "right_uid"),
     Index(None, "entity_type"),
 )

@@ -91,6 +91,10 @@ class ModelSpec:
     """The column of the whole name, compared exactly for :attr:`identifying`."""
     sole_threshold: float | None = None
     """The probability a sole namesake's pair needs (``None``: the run's threshold)."""
+    ties: tuple[str, ...] = ()
+    """List columns of what a record is tied to (an employer's registration, a phone …):
+    a group with none of :attr:`identifying` may join the one group it could be that shares
+    one (:func:`crosslink.resolve.namesakes.attach_by_context`)."""
     needs: tuple[str, ...] = ()
     """Comparisons that must be known on both sides for a pair to join (an address without a
     house number is a street: which door of it, an analyst decides)."""
@@ -154,6 +158,7 @@ def person_model() -> ModelSpec:
         alone_not_enough=("given_name", "family_name", "nationality"),
         identifying=("birth_year", "documents"),
         full_name="name_fp",
+        ties=("organisations", "phones", "emails", "accounts", "address_keys"),
         corroborates_from={"address": 2},
         corroborates_above={"birth_place": 7.0},
     )

@@ -271,6 +271,7 @@ def _write_edges(
         "weight",
         "detail",
         "sole",
+        "ties",
     )
     rows = _edge_rows(scored, at, (entity_type, run_id))
     _rewrite(conn, match_edges, entity_type, run_id, columns, rows)
@@ -281,15 +282,17 @@ def _edge_rows(
 ) -> Iterator[list[tuple[object, ...]]]:
     """The rows of the edges at ``at``, a chunk at a time: at a million records the rows of
     all, and their evidence texts, held over a gigabyte at once."""
-    sole = scored.sole
+    sole, ties = scored.sole, scored.ties
     for start in range(0, len(at), _CHUNK):
         chunk = at[start : start + _CHUNK]
         texts = scored.detail.take(pa.array(chunk, pa.int64())).to_pylist()
         edges = (scored.edges[i] for i in chunk)
-        yield [
-            (e.left, e.right, *run, e.probability, e.weight, text, (e.left, e.right) in sole)
-            for e, text in zip(edges, texts, strict=True)
-        ]
+        rows: list[tuple[object, ...]] = []
+        for e, text in zip(edges, texts, strict=True):
+            key = (e.left, e.right)
+            kinds = ", ".join(ties[key]) if key in ties else None
+            rows.append((*key, *run, e.probability, e.weight, text, key in sole, kinds))
+        yield rows
 
 
 def _rewrite(
