@@ -129,6 +129,8 @@ def test_batches_do_not_change_the_table(conn: Connection) -> None:
     raws = plain_records(conn, "Organisation")
     whole = to_table("Organisation", raws)
     assert to_table("Organisation", raws, batch_rows=7).equals(whole)
+    # Derived in another process while this one reads on: the same table.
+    assert to_table("Organisation", raws, batch_rows=7, processes=1).equals(whole)
     assert to_table("Organisation", []).equals(whole.slice(0, 0))
     assert to_table("Organisation", []).schema == whole.schema
     assert isinstance(whole, pa.Table)

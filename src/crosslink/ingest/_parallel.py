@@ -7,15 +7,10 @@ few chunks are in flight, so memory stays flat whatever the file's size.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
-import time
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
+from crosslink._processes import ordered_map
 from crosslink.ingest._drafts import RowResult, SourceDefaults
 from crosslink.ingest._mapper import RowMapper
 from crosslink.ingest.mapping import Mapping
@@ -23,26 +18,11 @@ from crosslink.ingest.readers import RawRow
 from crosslink.model import load_model
 
 _CHUNK = 500
-_IN_FLIGHT_PER_WORKER = 3
-_WATCH_SECONDS = 1.0
 _worker_mapper: list[RowMapper] = []  # one per worker process, set by its initializer
 
 
-def _init_worker(mapping: Mapping, defaults: SourceDefaults, importer: int) -> None:
+def _init_worker(mapping: Mapping, defaults: SourceDefaults) -> None:
     _worker_mapper[:] = [RowMapper(mapping, load_model(), defaults)]
-    threading.Thread(target=_watch, args=(importer,), daemon=True).start()
-
-
-def _watch(importer: int) -> None:
-    """End this worker when the importing process is gone (killed: no shutdown reaches us)."""
-    while True:
-        time.sleep(_WATCH_SECONDS)
-        try:
-            os.kill(importer, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:  # the pid was reused by another user's process
-            os._exit(1)
 
 
 def _map_chunk(rows: list[RawRow]) -> list[RowResult]:
@@ -65,20 +45,12 @@ def map_rows(
         for row in rows:
             yield row, mapper.map(row)
         return
-    # spawn, not fork: the importer holds database connections and may hold threads.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
+    mapped = ordered_map(
+        _map_chunk,
+        _chunks(rows, _CHUNK),
         workers,
-        mp_context=context,
         initializer=_init_worker,
-        initargs=(mapping, defaults, os.getpid()),
-    ) as pool:
-        window: deque[tuple[list[RawRow], Future[list[RowResult]]]] = deque()
-        for chunk in _chunks(rows, _CHUNK):
-            window.append((chunk, pool.submit(_map_chunk, chunk)))
-            if len(window) >= workers * _IN_FLIGHT_PER_WORKER:
-                done, future = window.popleft()
-                yield from zip(done, future.result(), strict=True)
-        while window:
-            done, future = window.popleft()
-            yield from zip(done, future.result(), strict=True)
+        initargs=(mapping, defaults),
+    )
+    for chunk, results in mapped:
+        yield from zip(chunk, results, strict=True)

@@ -376,3 +376,9 @@ MODELS: dict[str, Model] = {
         dict.fromkeys(("registration", "vin", "make", "model", "colour", "country"), _STR),
     ),
 }
+
+
+def derive_batch(job: tuple[str, list[RawRecord]]) -> pa.RecordBatch:
+    """The record batch of ``(entity_type, raws)``: the work a derivation process is given."""
+    entity_type, raws = job
+    return MODELS[entity_type].batch(raws)
