@@ -163,12 +163,11 @@ def attach_by_context(
     candidates = {
         weak: set(found) | (groups.holders(weak) & groups.known) for weak, found in best.items()
     }
-    wanted = {uid for key in candidates for uid in groups.members[key]}
-    wanted.update(uid for found in candidates.values() for k in found for uid in groups.members[k])
-    ties = identities.context(wanted)
+    # A big identified group is the candidate of many: each group is read once.
+    weighed = set(candidates).union(*candidates.values())
+    ties = identities.context([uid for key in weighed for uid in groups.members[key]])
     tied = {
-        key: set().union(*(ties.get(uid, set()) for uid in groups.members[key]))
-        for key in {*candidates, *(k for found in candidates.values() for k in found)}
+        key: set().union(*(ties.get(uid, ()) for uid in groups.members[key])) for key in weighed
     }
     enemies = _enemies(apart)
     joined: dict[Pair, tuple[str, ...]] = {}

@@ -153,6 +153,8 @@ def build_linker(
 ) -> tuple[Linker, str]:
     """A trained linker over ``table``: the stored model if given, else trained now.
     ``strict``: the incompatible levels will be in force (see ``blocking_rules``)."""
+    # Splink carries every column it is given through every pair: not those it never reads.
+    table = table.drop_columns([c for c in spec.ties_only if c in table.column_names])
     frame = backend.register(table, f"__crosslink_{spec.entity_type.lower()}")
     if stored_model is not None:
         model = dict(stored_model)

@@ -95,6 +95,9 @@ class ModelSpec:
     """List columns of what a record is tied to (an employer's registration, a phone …):
     a group with none of :attr:`identifying` may join the one group it could be that shares
     one (:func:`crosslink.resolve.namesakes.attach_by_context`)."""
+    ties_only: tuple[str, ...] = ()
+    """Of :attr:`ties`, the columns no comparison or blocking rule reads: Splink is not given
+    them (it carries every column it is given through every pair)."""
     needs: tuple[str, ...] = ()
     """Comparisons that must be known on both sides for a pair to join (an address without a
     house number is a street: which door of it, an analyst decides)."""
@@ -159,6 +162,7 @@ def person_model() -> ModelSpec:
         identifying=("birth_year", "documents"),
         full_name="name_fp",
         ties=("organisations", "phones", "emails", "accounts", "address_keys"),
+        ties_only=("organisations",),
         corroborates_from={"address": 2},
         corroborates_above={"birth_place": 7.0},
     )
