@@ -219,9 +219,9 @@ def _count(conn: Connection, *schemas: str) -> int:
 
 def derive_processes(records: int) -> int:
     """Processes that derive rows while the store is read: one, for enough records on more
-    than one core. Reading and deriving each take about half of an extraction (at a million
-    demo records, some 40 s each): side by side they take the time of one. Below
-    :data:`_PARALLEL_FROM` records, starting a process costs more than it saves."""
+    than one core (at a million demo records, persons took 77 s in one process, 64 in two:
+    the reading, mostly SQLite's, is the larger half). Below :data:`_PARALLEL_FROM`
+    records, starting a process costs more than it saves."""
     return 1 if records >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 0
 
 
