@@ -7,6 +7,7 @@ import json
 import random
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from crosslink.demo._api import register_sources
@@ -15,6 +16,7 @@ from crosslink.resolve import ResolveOptions, explain, resolve, review_queue
 from crosslink.resolve.schema import entity_members, match_edges
 from crosslink.store import Store
 from crosslink.store.schema import records
+from tests.cli.test_cli import run
 
 _GIVEN = ["Jan", "Piet", "Karim", "Olga", "Marta", "Yusuf", "Anna", "Bram", "Lotte", "Sami"]
 _FAMILY = ["Peeters", "Jansen", "Nowak", "Kaya", "Dubois", "Smit", "Novak", "Bakker", "Haddad"]
@@ -49,7 +51,9 @@ def _export(path: Path) -> Path:
     return path
 
 
-def test_a_worker_joins_the_namesake_of_the_same_employer(store: Store, tmp_path: Path) -> None:
+def test_a_worker_joins_the_namesake_of_the_same_employer(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with store.transaction() as conn:
         register_sources(conn)
         request = ImportRequest(
@@ -83,3 +87,10 @@ def test_a_worker_joins_the_namesake_of_the_same_employer(store: Store, tmp_path
         assert [(e.other_uid, e.ties) for e in member.joined_by] == [(employed, ("organisations",))]
         queued = {(i.left_uid, i.right_uid) for i in review_queue(conn, limit=1000)}
         assert (edge.left_uid, edge.right_uid) in queued  # an analyst may undo it
+    # And so does `crosslink explain`, for the analyst at the command line.
+    url = store.engine.url.render_as_string(hide_password=False)
+    code, out, err = run(
+        capsys, "--data-dir", str(tmp_path), "--database-url", url, "explain", entity[worker]
+    )
+    assert code == 0, err
+    assert f"joined {employed}" in out and "the only namesake sharing organisations" in out
