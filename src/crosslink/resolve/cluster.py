@@ -100,8 +100,11 @@ def cluster(
         components = _split_conflicts(components, linked, apart, margin)
     if identities is None:
         return Clustering(components)
-    joined, sole = attach_sole(components, kept, threshold, identities, apart, margin)
-    joined, ties = attach_by_context(joined, kept, identities, apart)
+    # Both rules weigh only pairs between groups (groups only grow), and pass over them:
+    # at 100,000 demo records one pair in six.
+    between = [e for e in kept if components[e.left] != components[e.right]]
+    joined, sole = attach_sole(components, between, threshold, identities, apart, margin)
+    joined, ties = attach_by_context(joined, between, identities, apart)
     return Clustering(joined, sole | set(ties), ties)
 
 
