@@ -61,9 +61,10 @@ def ordered_map(
     module-level functions (a spawned worker imports them). ``collect=False`` turns the
     workers' cyclic garbage collector off, for work that makes millions of small objects
     and no cycles (each collection would walk them all)."""
+    workers = max(1, processes)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max(1, processes),
+        workers,
         mp_context=context,
         initializer=_start,
         initargs=(os.getpid(), collect, initializer, initargs),
@@ -71,7 +72,7 @@ def ordered_map(
         window: deque[tuple[C, Future[R]]] = deque()
         for chunk in chunks:
             window.append((chunk, pool.submit(func, chunk)))
-            if len(window) >= max(1, processes) * _IN_FLIGHT_PER_WORKER:
+            if len(window) >= workers * _IN_FLIGHT_PER_WORKER:
                 done, future = window.popleft()
                 yield done, future.result()
         while window:
