@@ -1,8 +1,9 @@
 """Why an entity is what it is: its records, and the evidence that joined each of them.
 
-For each member, the pairs with another member that scored at or above the run's threshold
-or joined it as a sole namesake (the edges that decided the cluster), with each comparison's
-level and match weight, and any analyst judgement *same* that joined it. With a subject,
+For each member, the pairs with another member that decided the cluster (scored at or above
+the run's threshold, or joined a sole namesake) and that the run stored: its strongest three,
+and those that hold the entity together (:mod:`crosslink.resolve._kept`), with each
+comparison's level and match weight, and any analyst judgement *same* that joined it. With a subject,
 records the subject may not view are left out entirely, and so are the pairs that involve
 them.
 """

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, Table, delete, select
 
 from crosslink.access import Clock
+from crosslink.resolve._kept import kept_edges
 from crosslink.resolve.cluster import Edge
 from crosslink.resolve.ids import Assignment, assign_ids
 from crosslink.resolve.judgements import list_judgements
@@ -89,9 +90,7 @@ def store_run(
         with phase(entity_type, "write edges"):
             queued = {(r.left_uid, r.right_uid) for r in rows}
             members = assignment.members
-            kept = [
-                i for i in order if _explains(scored.edges[i], members, opts, queued, scored.sole)
-            ]
+            kept = kept_edges(scored.edges, order, members, opts.threshold, scored.sole, queued)
             _write_edges(conn, entity_type, run_id, scored, kept)
         with phase(entity_type, "write queue"):
             columns = ("entity_type", "run_id", *QueueRow._fields)
@@ -240,22 +239,6 @@ def _key_order(edges: list[Edge]) -> list[int]:
     order = pc.sort_indices(keys, sort_keys=[("left", "ascending"), ("right", "ascending")])
     positions: list[int] = order.to_pylist()
     return positions
-
-
-def _explains(
-    edge: Edge,
-    members: dict[str, str],
-    opts: ResolveOptions,
-    queued: set[tuple[str, str]],
-    sole: set[tuple[str, str]],
-) -> bool:
-    """Whether ``edge`` is stored: it joined its entity's records (at or above the threshold,
-    or as a ``sole`` namesake's pair, below it too: an explanation shows it), or it waits in
-    the review queue. The others explain nothing: at a million records they were a third of
-    the pairs, and of the writing."""
-    if (edge.left, edge.right) in queued or (edge.left, edge.right) in sole:
-        return True
-    return edge.probability >= opts.threshold and members[edge.left] == members[edge.right]
 
 
 def _write_edges(
