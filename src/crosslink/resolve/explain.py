@@ -3,9 +3,9 @@
 For each member, the pairs with another member that decided the cluster (scored at or above
 the run's threshold, or joined a sole namesake) and that the run stored: its strongest three,
 and those that hold the entity together (:mod:`crosslink.resolve._kept`), with each
-comparison's level and match weight, and any analyst judgement *same* that joined it. With a subject,
-records the subject may not view are left out entirely, and so are the pairs that involve
-them.
+comparison's level and match weight, and any analyst judgement *same* that joined it. With a
+subject, records the subject may not view are left out entirely, and so are the pairs that
+involve them.
 """
 
 from __future__ import annotations
