@@ -6,8 +6,9 @@ million demo records two pairs in three were of that kind (most of the writing, 
 analyst reads). A run keeps:
 
 - the pairs that hold each entity together: a maximum spanning forest, built the way the
-  clusters were (pairs with evidence beyond names first, then the namesakes' sole pairs,
-  strongest first), so that the stored pairs connect every entity the way it was joined;
+  clusters were (pairs with evidence beyond names first, then those agreeing on names
+  alone, as a sole namesake's pair does; strongest first), so that the stored pairs
+  connect every entity the way it was joined;
 - each record's :data:`PER_RECORD` strongest deciding pairs besides;
 - every sole namesake's pair, and every pair in the review queue.
 """
@@ -19,7 +20,7 @@ from collections.abc import Collection
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crosslink.resolve._pairs import Edge, Pair
+from crosslink.resolve._pairs import Edge, Pair, Roots
 
 __all__ = ["PER_RECORD", "kept_edges"]
 
@@ -48,21 +49,15 @@ def kept_edges(
         if (named or edge.probability >= threshold) and members[key[0]] == members[key[1]]:
             chosen.append(i)
     counts: dict[str, int] = {}
-    parent: dict[str, str] = {}
-
-    def root(uid: str) -> str:
-        while (up := parent.get(uid, uid)) != uid:
-            parent[uid] = parent.get(up, up)  # halve the path as it is walked
-            uid = up
-        return uid
-
+    roots = Roots()
     for i in _strongest_first(edges, chosen):
         left, right = edges[i].left, edges[i].right
-        a, b = root(left), root(right)
+        a, b = roots.find(left), roots.find(right)
         seen_left, seen_right = counts.get(left, 0), counts.get(right, 0)
-        if a != b:
-            parent[a] = b
-        if a != b or seen_left < PER_RECORD or seen_right < PER_RECORD:
+        spans = a != b  # joins two parts: a pair of the forest
+        if spans:
+            roots.join(a, into=b)
+        if spans or seen_left < PER_RECORD or seen_right < PER_RECORD:
             keep[i] = 1
             counts[left], counts[right] = seen_left + 1, seen_right + 1
     return [i for i in order if keep[i]]
@@ -70,8 +65,8 @@ def kept_edges(
 
 def _strongest_first(edges: list[Edge], at: list[int]) -> list[int]:
     """``at`` reordered as the clusters were built: pairs with evidence beyond names, then
-    the others (a sole namesake's pair), each strongest first; ties keep the order of
-    ``at``. Sorted by Arrow: millions of pairs."""
+    those agreeing on names alone (a sole namesake's pair), each strongest first; ties
+    keep the order of ``at``. Sorted by Arrow: millions of pairs."""
     chosen = [edges[i] for i in at]
     table = pa.table(
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["Edge", "Pair", "pair_key"]
+__all__ = ["Edge", "Pair", "Roots", "pair_key"]
 
 Pair = tuple[str, str]
 
@@ -33,3 +33,23 @@ class Edge:
             return self.weight
         p = min(max(self.probability, 1e-12), 1 - 1e-12)
         return math.log2(p / (1 - p))
+
+
+class Roots:
+    """Which part each record is in, as parts are joined (union-find, paths halved as they
+    are walked): clusters rebuilt around pairs kept apart, the forest a run stores."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def find(self, uid: str) -> str:
+        """The record that stands for ``uid``'s part (a record not yet joined: itself)."""
+        parent = self._parent
+        while (up := parent.get(uid, uid)) != uid:
+            parent[uid] = parent.get(up, up)
+            uid = up
+        return uid
+
+    def join(self, root: str, into: str) -> None:
+        """Put the part of ``root`` (a :meth:`find` result) into the part of ``into``."""
+        self._parent[root] = into

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
-from crosslink.resolve._pairs import Edge, Pair, pair_key
+from crosslink.resolve._pairs import Edge, Pair, Roots, pair_key
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.namesakes import Identities, attach_by_context, attach_sole
 
@@ -201,23 +201,16 @@ def _split_conflicts(
 
 def _greedy(members: list[str], edges: list[Edge], apart: dict[str, set[str]]) -> list[set[str]]:
     """Union ``members`` along ``edges`` in order, refusing a union that joins a pair apart."""
-    parent = {uid: uid for uid in members}
+    roots = Roots()
     groups = {uid: {uid} for uid in members}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     for edge in edges:
-        ra, rb = find(edge.left), find(edge.right)
+        ra, rb = roots.find(edge.left), roots.find(edge.right)
         if ra == rb:
             continue
         small, large = sorted((groups[ra], groups[rb]), key=len)
         if any(apart[m] & large for m in small):
             continue
-        parent[rb] = ra
+        roots.join(rb, into=ra)
         groups[ra] |= groups.pop(rb)
     return list(groups.values())
 
