@@ -1,6 +1,7 @@
-"""Pure-Python work on other cores, in order: chunks go to worker processes while the caller
+"""Work on other cores. :func:`ordered_map`: chunks go to worker processes while the caller
 goes on reading (or writing), and results come back chunk by chunk in the order the chunks
-were given. At most a few chunks are in flight, so memory stays flat however long the input.
+were given; at most a few chunks are in flight, so memory stays flat however long the input.
+:class:`Aside`: one call in one worker process while the caller does something else.
 
 Workers are spawned, not forked: the caller holds database connections and may hold threads
 (DuckDB's), which a fork would copy in whatever state they were. A worker ends itself when
@@ -17,9 +18,11 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection
+from types import TracebackType
+from typing import Any, Generic, TypeVar
 
-__all__ = ["ordered_map"]
+__all__ = ["Aside", "ordered_map"]
 
 _IN_FLIGHT_PER_WORKER = 3
 _WATCH_SECONDS = 1.0
@@ -78,3 +81,62 @@ def ordered_map(
         while window:
             done, future = window.popleft()
             yield done, future.result()
+
+
+class Aside(Generic[R]):
+    """``func(*args)`` in a spawned worker process, started at once; :meth:`result` waits
+    for it. Leaving the ``with`` block stops a worker whose result was not taken (the caller
+    failed: nobody will read it). ``func`` must be an importable module-level function."""
+
+    def __init__(self, func: Callable[..., R], *args: Any) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_aside, args=(os.getpid(), send, func, args), name=f"aside-{func.__name__}"
+        )
+        self._process.start()
+        send.close()  # the worker holds the sending end: its exit ends the pipe
+
+    def result(self) -> R:
+        """The value ``func`` returned; what it raised is raised here."""
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise ChildProcessError(
+                f"worker {self._process.name} ended without a result "
+                f"(exit code {self._process.exitcode})"
+            ) from None
+        self._process.join()
+        if not ok:
+            raise value
+        result: R = value
+        return result
+
+    def __enter__(self) -> Aside[R]:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receive.close()
+
+
+def _aside(parent: int, send: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    try:
+        outcome: tuple[bool, Any] = (True, func(*args))
+    except Exception as exc:  # handed to the caller, which raises it
+        outcome = (False, exc)
+    try:
+        send.send(outcome)
+    except Exception as exc:  # a value or an error that does not pickle
+        send.send((False, ChildProcessError(f"worker result not sent: {exc!r}")))
+    finally:
+        send.close()

@@ -34,6 +34,16 @@ def test_a_counterparty_joins_the_only_namesake_the_data_knows() -> None:
     assert joined == {("reg-1a", "str-1")}  # the strongest of its pairs
 
 
+def test_of_pairs_that_weigh_the_same_the_first_by_key_joins_whatever_their_order() -> None:
+    # The engine returns pairs in the order its threads found them.
+    components = _groups({"reg-1a", "reg-1b"}, {"str-1"})
+    edges = [_names_only("str-1", "reg-1b", 0.97), _names_only("str-1", "reg-1a", 0.97)]
+
+    for given in (edges, edges[::-1]):
+        _, joined = attach_sole(components, given, 0.9, KHATIB, set())
+        assert joined == {("reg-1a", "str-1")}
+
+
 def test_between_two_namesakes_alike_it_joins_neither() -> None:
     # Even when reg-2's name is spelt another way.
     components = _groups({"reg-1a"}, {"reg-2"}, {"str-1"})

@@ -54,6 +54,7 @@ __all__ = [
     "address_keys",
     "address_row",
     "birth_parts",
+    "count_records",
     "extract",
     "iter_records",
     "metaphone",
@@ -209,10 +210,11 @@ def _linked_groups(
 
 def _few(conn: Connection, entity_type: str, linked_schemas: list[str]) -> bool:
     """Whether the records of ``entity_type`` are far fewer than those of ``linked_schemas``."""
-    return _count(conn, entity_type) * 4 < _count(conn, *linked_schemas)
+    return count_records(conn, entity_type) * 4 < count_records(conn, *linked_schemas)
 
 
-def _count(conn: Connection, *schemas: str) -> int:
+def count_records(conn: Connection, *schemas: str) -> int:
+    """Records of the entity types (schemas) ``schemas``."""
     count = select(func.count()).select_from(records).where(records.c.schema.in_(schemas))
     return int(conn.execute(count).scalar_one())
 
@@ -278,7 +280,7 @@ def extract(
     and cores to repay starting it, :func:`derive_processes`)."""
     model = _model(entity_type)
     if processes is None:
-        processes = derive_processes(_count(conn, entity_type))
+        processes = derive_processes(count_records(conn, entity_type))
     try:
         raws = iter_records(conn, entity_type, subject, model.props)
         table = to_table(entity_type, raws, processes=processes)

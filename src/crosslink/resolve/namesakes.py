@@ -198,9 +198,15 @@ def _best_identified(
             continue
         weak, strong = (right, left) if left in known else (left, right)
         held = best[weak].get(strong)
-        if held is None or edge.bits > held.bits:
+        # Of pairs that weigh the same, the first by key: the pairs come in the order the
+        # engine's threads found them, and a run must not depend on it.
+        if held is None or edge.bits > held.bits or _earlier_tie(edge, held):
             best[weak][strong] = edge
     return best
+
+
+def _earlier_tie(edge: Edge, held: Edge) -> bool:
+    return edge.bits == held.bits and (edge.left, edge.right) < (held.left, held.right)
 
 
 def identities(table: pa.Table, spec: ModelSpec) -> Identities | None:

@@ -1,42 +1,30 @@
 """One resolution run: extract, score, cluster under judgements, keep ids, store, queue.
 
-The caller owns the transaction: :func:`resolve` writes the derived tables of each entity
-type it resolves and commits nothing.
+Each type is computed (:mod:`crosslink.resolve._compute`), then stored
+(:mod:`crosslink.resolve.write`); the types after the first may be computed in a worker
+process meanwhile (:mod:`crosslink.resolve._aside`). The caller owns the transaction:
+:func:`resolve` writes the derived tables of each entity type it resolves and commits
+nothing.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import logging
-import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import pyarrow as pa
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from crosslink.access import Clock, Subject, SystemClock
+from crosslink.resolve._aside import aside_possible, computed_aside, results
+from crosslink.resolve._compute import Computed, compute
 from crosslink.resolve.backend import Backend, make_backend
-from crosslink.resolve.cluster import Constraints, cluster
-from crosslink.resolve.dates import strict_dates as strict_for
-from crosslink.resolve.extract import ENTITY_TYPES, extract
-from crosslink.resolve.judgements import constraints, labels
-from crosslink.resolve.namesakes import identities
-from crosslink.resolve.predict import (
-    ConflictRule,
-    Scored,
-    build_linker,
-    conflicts_among,
-    edge_floor,
-    score,
-)
-from crosslink.resolve.schema import resolve_runs
-from crosslink.resolve.settings import model_for
+from crosslink.resolve.extract import ENTITY_TYPES
 from crosslink.resolve.train import TrainOptions
-from crosslink.resolve.write import collector_paused, phase, store_run
+from crosslink.resolve.write import collector_paused, store_run, taken_ids
 
 __all__ = ["ResolveOptions", "RunSummary", "resolve"]
 
@@ -79,6 +67,10 @@ class ResolveOptions:
     subject: Subject | None = None
     """Resolve only what this subject may see (``None``: the system, everything)."""
     started_by: str = "system"
+    aside: bool | None = None
+    """Compute the other types in a worker process while the first is stored (see
+    :mod:`crosslink.resolve._aside`, which says when it can): ``None`` when there are
+    enough records of them; ``False`` never."""
 
 
 @dataclass(frozen=True)
@@ -106,104 +98,75 @@ def resolve(
     engine = backend or make_backend(
         opts.backend, memory_limit=opts.memory_limit, spill_dir=opts.spill_dir
     )
+    clock = clock or SystemClock()
     out: list[RunSummary] = []
+    taken: set[str] | None = None
     try:
-        for entity_type in opts.entity_types:
+        for started, computed in _computations(conn, opts, engine, clock):
             with collector_paused():
-                summary = _resolve_type(conn, entity_type, opts, engine, clock or SystemClock())
-            if summary is not None:
-                out.append(summary)
-                if on_type is not None:
-                    on_type(summary)
+                if taken is None:
+                    taken = taken_ids(conn)
+                summary = _store(conn, opts, clock, started, computed, taken)
+            out.append(summary)
+            if on_type is not None:
+                on_type(summary)
     finally:
         if backend is None:
             engine.close()
     return out
 
 
-def _resolve_type(
-    conn: Connection, entity_type: str, opts: ResolveOptions, backend: Backend, clock: Clock
-) -> RunSummary | None:
-    started, t0 = clock.now(), time.perf_counter()
-    with phase(entity_type, "extract"):
-        table = extract(conn, entity_type, opts.subject)
-    if table.num_rows == 0:
-        log.info("no %s records to resolve", entity_type)
-        return None
-    rules = constraints(conn, entity_type)
-    scored, clusters = _score_and_cluster(conn, entity_type, opts, backend, table, rules)
-    run_id, assignment = store_run(conn, entity_type, opts, clock, started, scored, clusters)
+def _computations(
+    conn: Connection, opts: ResolveOptions, backend: Backend, clock: Clock
+) -> Iterator[tuple[dt.datetime, Computed]]:
+    """Each type's computation, with when it started, in the order of ``opts``: computed
+    here, one at a time as the caller stores the one before, or, once the first is, the
+    others in a worker (:mod:`crosslink.resolve._aside`)."""
+    types = list(opts.entity_types)
+    for i, entity_type in enumerate(types):
+        started = clock.now()
+        with collector_paused():
+            computed = compute(conn, entity_type, opts, backend)
+        if computed is None:
+            log.info("no %s records to resolve", entity_type)
+            continue
+        rest = types[i + 1 :]
+        if not aside_possible(conn, opts, backend, rest):
+            yield started, computed
+            continue
+        started_rest = clock.now()
+        with computed_aside(conn, opts, rest) as worker:
+            yield started, computed
+            for later in results(worker):
+                yield started_rest, later
+        return
+
+
+def _store(
+    conn: Connection,
+    opts: ResolveOptions,
+    clock: Clock,
+    started: dt.datetime,
+    computed: Computed,
+    taken: set[str],
+) -> RunSummary:
+    t0 = time.perf_counter()
+    entity_type, scored = computed.entity_type, computed.scored
+    run_id, assignment = store_run(
+        conn, entity_type, opts, clock, started, scored, computed.clusters, taken
+    )
     counts: dict[str, int] = {}
     for change in assignment.changes:
         counts[change.change] = counts.get(change.change, 0) + 1
     summary = RunSummary(
         run_id,
         entity_type,
-        table.num_rows,
+        computed.records,
         len(scored.edges),
         len(assignment.sizes),
         counts,
         scored.training,
-        round(time.perf_counter() - t0, 3),
+        round(computed.seconds + time.perf_counter() - t0, 3),
     )
     log.info("resolved %s: %s", entity_type, summary)
     return summary
-
-
-def _score_and_cluster(
-    conn: Connection,
-    entity_type: str,
-    opts: ResolveOptions,
-    backend: Backend,
-    table: pa.Table,
-    rules: Constraints,
-) -> tuple[Scored, dict[str, str]]:
-    """The run's scored pairs, and its clusters (record uid -> cluster key)."""
-    spec = model_for(entity_type)
-    stored = None if opts.retrain else _stored_model(conn, entity_type)
-    strict = strict_for(table, bool(spec.incompatible), opts.strict_dates)
-    with phase(entity_type, "train"):
-        linker, how = build_linker(
-            backend,
-            table,
-            spec,
-            stored_model=stored,
-            options=opts.train,
-            labels=labels(conn, entity_type) if stored is None else None,
-            strict=strict,
-        )
-        backend.release()  # training's samples, before scoring needs the memory
-    rule = ConflictRule.of(
-        spec,
-        opts.conflict_below,
-        opts.conflict_against,
-        strict_dates=strict,
-        names_alone_join=opts.names_alone_join,
-    )
-    with phase(entity_type, "score"):
-        scored = score(backend, linker, edge_floor(spec, opts.edge_floor), how, rule)
-    with phase(entity_type, "cluster"):
-        clusters = cluster(
-            backend,
-            list(map(sys.intern, table["unique_id"].to_pylist())),
-            scored.edges,
-            opts.threshold,
-            rules,
-            scored.conflicts,
-            check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
-            identities=identities(table, spec),
-        )
-        scored.sole, scored.ties = clusters.sole, clusters.ties
-    backend.db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
-    backend.release()  # the records' tables, before the run is written
-    return scored, clusters.members
-
-
-def _stored_model(conn: Connection, entity_type: str) -> dict[str, Any] | None:
-    text = conn.execute(
-        select(resolve_runs.c.model)
-        .where(resolve_runs.c.entity_type == entity_type)
-        .order_by(resolve_runs.c.id.desc())
-        .limit(1)
-    ).scalar()
-    return json.loads(text) if text else None

@@ -1,0 +1,115 @@
+"""The other entity types computed in a worker process while this one stores the first.
+
+Storing a run (ids, entities, edges, review queue) is Python on one core: at a million demo
+records, persons take a hundred seconds of it while the second core idles. Meanwhile a
+worker process extracts, scores and clusters organisations, addresses and vehicles through
+its own connection to the store; this process then only stores them.
+
+Another connection sees only what is committed, so the worker is used only when the
+caller's transaction has written nothing yet (the worker would miss it), the store is a
+file or a server (not SQLite in memory), the engine is DuckDB, and there are enough records
+of the other types to repay starting a process (:data:`ASIDE_FROM`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, text
+
+from crosslink._processes import Aside
+from crosslink.errors import ResolveError
+from crosslink.resolve._compute import Computed, compute
+from crosslink.resolve.backend import Backend, make_backend
+from crosslink.resolve.extract import count_records
+from crosslink.store.dialect import make_engine
+
+if TYPE_CHECKING:
+    from crosslink.resolve.run import ResolveOptions
+
+__all__ = ["ASIDE_FROM", "aside_possible", "computed_aside", "results"]
+
+log = logging.getLogger(__name__)
+
+ASIDE_FROM = 50_000
+"""Records of the other types from which they are computed aside (when ``aside`` is
+``None``): starting the worker and importing Splink there takes a few seconds."""
+
+
+def aside_possible(
+    conn: Connection, opts: ResolveOptions, backend: Backend, rest: list[str]
+) -> bool:
+    """Whether the types ``rest`` may be computed in a worker (see the module docstring)."""
+    if not rest or opts.aside is False or backend.name != "duckdb" or _in_memory(conn):
+        return False
+    if (os.cpu_count() or 1) < 2 or _has_written(conn):
+        return False
+    return opts.aside is True or count_records(conn, *rest) >= ASIDE_FROM
+
+
+@contextmanager
+def computed_aside(
+    conn: Connection, opts: ResolveOptions, rest: list[str]
+) -> Iterator[Aside[list[Computed]]]:
+    """A worker computing the types ``rest`` (those with records, in order) as ``opts``
+    asks; its result is the list of them."""
+    url = conn.engine.url.render_as_string(hide_password=False)
+    level = log.getEffectiveLevel()
+    log.info("computing %s in a worker process", ", ".join(rest))
+    with Aside(_compute_all, url, rest, opts, level) as worker:
+        yield worker
+
+
+def _compute_all(url: str, types: list[str], opts: ResolveOptions, level: int) -> list[Computed]:
+    """In the worker: each of ``types`` computed through a connection of its own."""
+    logging.basicConfig(format="%(asctime)s %(name)s [aside] %(message)s")
+    logging.getLogger("crosslink").setLevel(level)
+    spill = None if opts.spill_dir is None else opts.spill_dir / "aside"
+    backend = make_backend(opts.backend, memory_limit=opts.memory_limit, spill_dir=spill)
+    engine = make_engine(url)
+    out: list[Computed] = []
+    try:
+        with engine.connect() as conn:
+            for entity_type in types:
+                # No helper process for the rows: this one is already the second core's.
+                computed = compute(conn, entity_type, replace(opts, aside=False), backend, 0)
+                if computed is not None:
+                    out.append(computed)
+            conn.rollback()  # it read, and wrote nothing
+    finally:
+        backend.close()
+        engine.dispose()
+    return out
+
+
+def results(worker: Aside[list[Computed]]) -> list[Computed]:
+    """The worker's computations (its failure as a :class:`ResolveError`)."""
+    try:
+        return worker.result()
+    except ChildProcessError as exc:
+        raise ResolveError(f"resolving the other entity types failed: {exc}") from exc
+
+
+def _in_memory(conn: Connection) -> bool:
+    url = conn.engine.url
+    return url.get_backend_name() == "sqlite" and (not url.database or "memory" in url.database)
+
+
+def _has_written(conn: Connection) -> bool:
+    """Whether the transaction of ``conn`` has written anything (unknown: yes)."""
+    dialect = conn.engine.dialect.name
+    if dialect == "sqlite":
+        # The store opens a connection per transaction (no pool): its changes are the
+        # transaction's (or, on a connection the caller reused, earlier ones too: then the
+        # run stays in this process, which is only slower).
+        changes: int = conn.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
+        return changes > 0
+    if dialect == "postgresql" and (conn.dialect.server_version_info or (0,)) >= (13,):
+        assigned = conn.execute(text("SELECT pg_current_xact_id_if_assigned()")).scalar()
+        return assigned is not None
+    return True
