@@ -107,6 +107,7 @@ def resolve(
                 if taken is None:
                     taken = taken_ids(conn)
                 summary = _store(conn, opts, clock, started, computed, taken)
+            del computed  # stored: its pairs may go before the next type's come
             out.append(summary)
             if on_type is not None:
                 on_type(summary)
@@ -133,11 +134,15 @@ def _computations(
         rest = types[i + 1 :]
         if not aside_possible(conn, opts, backend, rest):
             yield started, computed
+            del computed  # stored by now: not held while the next is computed
             continue
         started_rest = clock.now()
         with computed_aside(conn, opts, rest) as worker:
             yield started, computed
-            for later in results(worker):
+            del computed  # stored by now: not walked by the collector as the others arrive
+            with collector_paused():
+                done = results(worker)
+            for later in done:
                 yield started_rest, later
         return
 
