@@ -88,7 +88,9 @@ def cluster(
     rules = constraints or Constraints()
     apart = rules.different | {p for p in (conflicts or set()) if p not in rules.same}
     node_list = sorted(set(nodes))
-    kept = [e for e in edges if pair_key(e.left, e.right) not in rules.different]
+    kept = edges
+    if rules.different:  # few runs have judgements: no pass over millions of pairs
+        kept = [e for e in edges if pair_key(e.left, e.right) not in rules.different]
     forced = [Edge(a, b, 1.0) for a, b in sorted(rules.same) if a != b]
     linked = [e for e in kept if e.probability >= threshold and e.supported] + forced
     components = _components(backend, node_list, linked)
