@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,8 +101,9 @@ def resolve(
     clock = clock or SystemClock()
     out: list[RunSummary] = []
     taken: set[str] | None = None
+    computations = _computations(conn, opts, engine, clock)
     try:
-        for started, computed in _computations(conn, opts, engine, clock):
+        for started, computed in computations:
             with collector_paused():
                 if taken is None:
                     taken = taken_ids(conn)
@@ -112,6 +113,8 @@ def resolve(
             if on_type is not None:
                 on_type(summary)
     finally:
+        # Now, not when the generator is collected: a worker still running stops with it.
+        computations.close()
         if backend is None:
             engine.close()
     return out
@@ -119,7 +122,7 @@ def resolve(
 
 def _computations(
     conn: Connection, opts: ResolveOptions, backend: Backend, clock: Clock
-) -> Iterator[tuple[dt.datetime, Computed]]:
+) -> Generator[tuple[dt.datetime, Computed], None, None]:
     """Each type's computation, with when it started, in the order of ``opts``: computed
     here, one at a time as the caller stores the one before, or, once the first is, the
     others in a worker (:mod:`crosslink.resolve._aside`)."""
