@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -133,6 +134,8 @@ def _aside(parent: int, send: Connection, func: Callable[..., Any], args: tuple[
     try:
         outcome: tuple[bool, Any] = (True, func(*args))
     except Exception as exc:  # handed to the caller, which raises it
+        # A pickled error loses its traceback: the worker's goes along as a note.
+        exc.add_note(f"in worker process {os.getpid()}:\n{traceback.format_exc()}")
         outcome = (False, exc)
     try:
         send.send(outcome)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import time
 from typing import Any
 
 import pytest
@@ -95,10 +97,17 @@ def test_a_transaction_that_wrote_records_computes_every_type_itself(
     assert new <= members
 
 
-def test_an_error_in_the_worker_is_raised_as_it_would_be_here(resolved: Resolved) -> None:
+def test_an_error_in_the_worker_is_raised_as_it_would_be_here(
+    resolved: Resolved, caplog: pytest.LogCaptureFixture
+) -> None:
     options = ResolveOptions(entity_types=("Person", "Starship"), aside=True)
-    with pytest.raises(ModelError, match="Starship"):
+    with (
+        caplog.at_level(logging.INFO, logger="crosslink.resolve"),
+        pytest.raises(ModelError, match="Starship") as raised,
+    ):
         _run(resolved.store, options)
+    assert "computing Starship in a worker process" in caplog.text
+    assert any("in worker process" in note for note in raised.value.__notes__)
 
 
 def test_the_worker_is_used_only_where_it_sees_what_this_connection_sees(store: Store) -> None:
@@ -138,3 +147,14 @@ def test_a_worker_that_dies_or_fails_says_so() -> None:
         failing.result()
     with Aside(sorted, [3, 1, 2]) as working:
         assert working.result() == [1, 2, 3]
+
+
+def test_a_caller_that_fails_stops_its_worker() -> None:
+    with pytest.raises(RuntimeError, match="caller failed"), Aside(time.sleep, 60):
+        assert _asides()
+        raise RuntimeError("caller failed")
+    assert not _asides()
+
+
+def _asides() -> list[multiprocessing.process.BaseProcess]:
+    return [p for p in multiprocessing.active_children() if p.name.startswith("aside-")]

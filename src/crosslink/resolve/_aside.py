@@ -25,8 +25,9 @@ from sqlalchemy import Connection, text
 from crosslink._processes import Aside
 from crosslink.errors import ResolveError
 from crosslink.resolve._compute import Computed, compute
-from crosslink.resolve.backend import Backend, make_backend
+from crosslink.resolve.backend import Backend, make_backend, size_bytes
 from crosslink.resolve.extract import count_records
+from crosslink.resolve.write import collector_paused
 from crosslink.store.dialect import make_engine
 
 if TYPE_CHECKING:
@@ -54,11 +55,13 @@ def aside_possible(
     conn: Connection, opts: ResolveOptions, backend: Backend, rest: list[str]
 ) -> bool:
     """Whether the types ``rest`` may be computed in a worker (see the module docstring)."""
-    if not rest or opts.aside is False or backend.name != "duckdb" or _in_memory(conn):
+    if not rest or opts.aside is False or _in_memory(conn) or _has_written(conn):
         return False
-    if (os.cpu_count() or 1) < 2 or _has_written(conn):
+    if backend.name != "duckdb" or opts.backend != "duckdb":
         return False
-    return opts.aside is True or count_records(conn, *rest) >= ASIDE_FROM
+    if opts.aside is True:
+        return True
+    return (os.cpu_count() or 1) > 1 and count_records(conn, *rest) >= ASIDE_FROM
 
 
 @contextmanager
@@ -79,11 +82,15 @@ def _compute_all(url: str, types: list[str], opts: ResolveOptions, level: int) -
     logging.basicConfig(format="%(asctime)s %(name)s [aside] %(message)s")
     logging.getLogger("crosslink").setLevel(level)
     spill = None if opts.spill_dir is None else opts.spill_dir / "aside"
-    backend = make_backend(opts.backend, memory_limit=ASIDE_MEMORY, spill_dir=spill)
+    limit = ASIDE_MEMORY
+    if opts.memory_limit and size_bytes(opts.memory_limit) < size_bytes(ASIDE_MEMORY):
+        limit = opts.memory_limit  # a machine set smaller than the worker's own
+    backend = make_backend(opts.backend, memory_limit=limit, spill_dir=spill)
     engine = make_engine(url)
     out: list[Computed] = []
     try:
-        with engine.connect() as conn:
+        # As in the caller: millions of objects, and no cycles among them.
+        with collector_paused(), engine.connect() as conn:
             for entity_type in types:
                 # No helper process for the rows: this one is already the second core's.
                 computed = compute(conn, entity_type, replace(opts, aside=False), backend, 0)
@@ -106,7 +113,11 @@ def results(worker: Aside[list[Computed]]) -> list[Computed]:
 
 def _in_memory(conn: Connection) -> bool:
     url = conn.engine.url
-    return url.get_backend_name() == "sqlite" and (not url.database or "memory" in url.database)
+    if url.get_backend_name() != "sqlite":
+        return False
+    # ":memory:", "" (the same), or a URI file opened with mode=memory; a file whose name
+    # holds "memory" only runs without the worker.
+    return not url.database or "memory" in url.database or url.query.get("mode") == "memory"
 
 
 def _has_written(conn: Connection) -> bool:

@@ -16,7 +16,8 @@ def pair_key(a: str, b: str) -> Pair:
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, and a run makes
-# millions of edges (at a million records, twice the time). Edges are not changed once made.
+# millions of edges (at a million records, twice the time). Edges are not changed once made,
+# and not hashable: sets and keys hold their pairs (``pair_key``).
 @dataclass(slots=True)
 class Edge:
     left: str

@@ -20,7 +20,14 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 
 from crosslink.errors import ConfigurationError, ServiceUnavailable
 
-__all__ = ["Backend", "DuckDBBackend", "SparkBackend", "SparkOptions", "make_backend"]
+__all__ = [
+    "Backend",
+    "DuckDBBackend",
+    "SparkBackend",
+    "SparkOptions",
+    "make_backend",
+    "size_bytes",
+]
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +191,17 @@ def _size(text: str) -> str:
     if not re.fullmatch(r"\d+(\.\d+)?\s*(MB|GB|MiB|GiB)", text.strip()):
         raise ConfigurationError(f"not a memory size: {text!r} (say 3GB or 512MB)")
     return text.strip()
+
+
+_UNITS = {"MB": 10**6, "GB": 10**9, "MiB": 2**20, "GiB": 2**30}
+
+
+def size_bytes(text: str) -> float:
+    """The bytes a memory size (as :func:`_size` accepts it) stands for."""
+    checked = _size(text)
+    number = re.match(r"\d+(\.\d+)?", checked)
+    assert number is not None  # _size checked it
+    return float(number.group()) * _UNITS[checked[number.end() :].strip()]
 
 
 def _quoted(text: str) -> str:

@@ -125,7 +125,8 @@ def _computations(
 ) -> Generator[tuple[dt.datetime, Computed], None, None]:
     """Each type's computation, with when it started, in the order of ``opts``: computed
     here, one at a time as the caller stores the one before, or, once the first is, the
-    others in a worker (:mod:`crosslink.resolve._aside`)."""
+    others in a worker (:mod:`crosslink.resolve._aside`). Types computed there all started
+    when the worker did, by this run's clock; their ``seconds`` overlap the first's."""
     types = list(opts.entity_types)
     for i, entity_type in enumerate(types):
         started = clock.now()
@@ -145,8 +146,9 @@ def _computations(
             del computed  # stored by now: not walked by the collector as the others arrive
             with collector_paused():
                 done = results(worker)
-            for later in done:
-                yield started_rest, later
+            done.reverse()
+            while done:  # each type let go once stored, not when the last is
+                yield started_rest, done.pop()
         return
 
 
