@@ -17,10 +17,9 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from crosslink._processes import Aside
 from crosslink.errors import ResolveError
@@ -28,7 +27,7 @@ from crosslink.resolve._compute import Computed, compute
 from crosslink.resolve.backend import Backend, make_backend, size_bytes
 from crosslink.resolve.extract import count_records
 from crosslink.resolve.write import collector_paused
-from crosslink.store.dialect import make_engine
+from crosslink.store.dialect import make_engine, seen_by_other_connections
 
 if TYPE_CHECKING:
     from crosslink.resolve.run import ResolveOptions
@@ -55,7 +54,7 @@ def aside_possible(
     conn: Connection, opts: ResolveOptions, backend: Backend, rest: list[str]
 ) -> bool:
     """Whether the types ``rest`` may be computed in a worker (see the module docstring)."""
-    if not rest or opts.aside is False or _in_memory(conn) or _has_written(conn):
+    if not rest or opts.aside is False or not seen_by_other_connections(conn):
         return False
     if backend.name != "duckdb" or opts.backend != "duckdb":
         return False
@@ -93,7 +92,7 @@ def _compute_all(url: str, types: list[str], opts: ResolveOptions, level: int) -
         with collector_paused(), engine.connect() as conn:
             for entity_type in types:
                 # No helper process for the rows: this one is already the second core's.
-                computed = compute(conn, entity_type, replace(opts, aside=False), backend, 0)
+                computed = compute(conn, entity_type, opts, backend, 0)
                 if computed is not None:
                     out.append(computed)
             conn.rollback()  # it read, and wrote nothing
@@ -109,27 +108,3 @@ def results(worker: Aside[list[Computed]]) -> list[Computed]:
         return worker.result()
     except ChildProcessError as exc:
         raise ResolveError(f"resolving the other entity types failed: {exc}") from exc
-
-
-def _in_memory(conn: Connection) -> bool:
-    url = conn.engine.url
-    if url.get_backend_name() != "sqlite":
-        return False
-    # ":memory:", "" (the same), or a URI file opened with mode=memory; a file whose name
-    # holds "memory" only runs without the worker.
-    return not url.database or "memory" in url.database or url.query.get("mode") == "memory"
-
-
-def _has_written(conn: Connection) -> bool:
-    """Whether the transaction of ``conn`` has written anything (unknown: yes)."""
-    dialect = conn.engine.dialect.name
-    if dialect == "sqlite":
-        # The store opens a connection per transaction (no pool): its changes are the
-        # transaction's (or, on a connection the caller reused, earlier ones too: then the
-        # run stays in this process, which is only slower).
-        changes: int = conn.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
-        return changes > 0
-    if dialect == "postgresql" and (conn.dialect.server_version_info or (0,)) >= (13,):
-        assigned = conn.execute(text("SELECT pg_current_xact_id_if_assigned()")).scalar()
-        return assigned is not None
-    return True

@@ -186,22 +186,22 @@ class SparkBackend:
         self._spark.catalog.clearCache()
 
 
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(MB|GB|MiB|GiB)")
+_UNITS = {"MB": 10**6, "GB": 10**9, "MiB": 2**20, "GiB": 2**30}
+
+
 def _size(text: str) -> str:
     """A memory size for DuckDB's SET (checked: it is spliced into the statement)."""
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(MB|GB|MiB|GiB)", text.strip()):
+    if not _SIZE.fullmatch(text.strip()):
         raise ConfigurationError(f"not a memory size: {text!r} (say 3GB or 512MB)")
     return text.strip()
 
 
-_UNITS = {"MB": 10**6, "GB": 10**9, "MiB": 2**20, "GiB": 2**30}
-
-
 def size_bytes(text: str) -> float:
     """The bytes a memory size (as :func:`_size` accepts it) stands for."""
-    checked = _size(text)
-    number = re.match(r"\d+(\.\d+)?", checked)
-    assert number is not None  # _size checked it
-    return float(number.group()) * _UNITS[checked[number.end() :].strip()]
+    found = _SIZE.fullmatch(_size(text))
+    assert found is not None  # _size checked it
+    return float(found[1]) * _UNITS[found[2]]
 
 
 def _quoted(text: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, Table, create_engine, event
+from sqlalchemy import Column, Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
@@ -88,6 +88,27 @@ def share_across_threads(engine: Engine) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def seen_by_other_connections(conn: Connection) -> bool:
+    """Whether another connection to the store reads what ``conn`` reads: the store is a
+    file or a server (not SQLite in memory) and the transaction of ``conn`` has written
+    nothing yet (another connection sees only what is committed). Unknown: no."""
+    url = conn.engine.url
+    if is_sqlite(conn.engine):
+        # ":memory:", "" (the same), or a URI file opened with mode=memory; a file whose
+        # name holds "memory" only counts as unseen.
+        if not url.database or "memory" in url.database or url.query.get("mode") == "memory":
+            return False
+        # The store opens a connection per transaction (no pool): its changes are the
+        # transaction's (or, on a connection the caller reused, earlier ones too: then
+        # this says no, which costs only speed).
+        changes: int = conn.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
+        return changes == 0
+    if (conn.dialect.server_version_info or (0,)) >= (13,):  # PostgreSQL 13 and later
+        assigned = conn.execute(text("SELECT pg_current_xact_id_if_assigned()")).scalar()
+        return assigned is None
+    return False
 
 
 @contextmanager
