@@ -16,6 +16,7 @@ from crosslink.resolve.extract import (
     RawRecord,
     extract,
     iter_records,
+    person_row,
     read_values,
     to_table,
 )
@@ -175,3 +176,14 @@ def test_an_employer_is_a_tie_of_the_person(conn: Connection) -> None:
     ).one()
     row = next(r for r in extract(conn, "Person").to_pylist() if r["unique_id"] == person)
     assert registration in row["organisations"]
+
+
+def test_a_name_in_arabic_script_meets_its_latin_spelling() -> None:
+    # A reception centre writes the given name in Latin and the whole name as the client
+    # wrote it; the immigration office transliterated it for the passport.
+    intake = RawRecord("p1", OWN, {"first_name": ["Rania"], "name": ["رانيا الإدريسي"]})
+    passport = RawRecord("p2", OWN, {"first_name": ["Rania"], "last_name": ["Idrissi"]})
+    written, transliterated = person_row(intake), person_row(passport)
+    assert written["family"] == "drysy"  # the article set apart and left out
+    assert written["family_skel"] == transliterated["family_skel"] == "drs"
+    assert written["given_skel"] == transliterated["given_skel"]

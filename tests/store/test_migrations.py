@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
+from crosslink.ingest import parse_mapping
 from crosslink.store import Store
-from crosslink.store.schema import all_tables
+from crosslink.store.schema import all_tables, record_values
+from crosslink.store.sources import Source, add_source
+from tests.ingest.helpers import HEADER, POLICE_MAPPING, run_import, write_csv
 
 
 def test_migrations_match_the_declared_schema(store: Store) -> None:
@@ -23,3 +29,36 @@ def test_migrate_is_idempotent(store: Store) -> None:
         tables = set(inspect(conn).get_table_names())
     assert {t.name for t in all_tables().sorted_tables} <= tables
     assert "alembic_version" in tables
+
+
+def _last_name_fingerprints(store: Store) -> dict[str, str]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(record_values.c.cleaned, record_values.c.fingerprint).where(
+                record_values.c.prop == "last_name"
+            )
+        )
+        return dict(rows.all())
+
+
+def test_name_fingerprints_follow_the_arabic_article_both_ways(
+    store: Store, tmp_path: Path
+) -> None:
+    with store.transaction() as conn:
+        add_source(conn, Source("be-police", "Federal Police", "THB reports", "BE"))
+    rows = [
+        HEADER,
+        "P1;الجبوري;أحمد;1977;Irakees;slachtoffer;;;",
+        "P2;Aljubouri;Ahmed;1977;Irakees;getuige;;;",
+        "P3;ليلى;Leila;1990;Iraans;getuige;;;",  # ل at the start is no article
+    ]
+    mapping = parse_mapping(POLICE_MAPPING, "test-police.yaml")
+    run_import(store, write_csv(tmp_path / "pv.csv", rows), mapping)
+    current = {"الجبوري": "jbwry", "Aljubouri": "aljubouri", "ليلى": "lyla"}
+    assert _last_name_fingerprints(store) == current
+    with store.transaction() as conn:
+        command.downgrade(store.alembic_config(conn), "0007")
+    # As revision 0007's code stored them: the article glued to the name.
+    assert _last_name_fingerprints(store) == {**current, "الجبوري": "ljbwry"}
+    store.migrate()
+    assert _last_name_fingerprints(store) == current

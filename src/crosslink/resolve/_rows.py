@@ -6,7 +6,6 @@ cached (bounded; :func:`clear_caches` empties them when a table is built).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,8 +20,6 @@ from crosslink.model.types import name as name_type
 from crosslink.model.types import national_id
 
 _CACHE = 1 << 16
-_VOWELS = re.compile(r"[aeiouy]+")
-_DOUBLES = re.compile(r"(.)\1+")
 
 
 @dataclass
@@ -54,11 +51,8 @@ def metaphone(text: str | None) -> str | None:
 
 @lru_cache(maxsize=_CACHE)
 def skeleton(text: str | None) -> str | None:
-    """Consonants only, doubles merged: vowel-free transliterations agree (Mhmd, Mohamed)."""
-    if not text:
-        return None
-    out = _DOUBLES.sub(r"\1", _VOWELS.sub("", text.replace(" ", "").replace("kh", "h")))
-    return out or None
+    """Consonants only (:func:`name_type.skeleton`): vowel-free transliterations agree."""
+    return name_type.skeleton(text) or None if text else None
 
 
 @lru_cache(maxsize=_CACHE)

@@ -50,6 +50,9 @@ def test_rejects(raw: str, reason: str) -> None:
         ("Γιώργος", "giorgos"),
         ("Ştefan Ţurcanu", "stefan turcanu"),
         ("O'Brien", "obrien"),
+        # The Arabic article is one word with the name in Arabic script: set apart.
+        ("أحمد الجبوري", "hmd l jbwry"),
+        ("ليلى", "lyla"),  # a name that begins with ل
     ],
 )
 def test_latin(cleaned: str, latin: str) -> None:
@@ -76,6 +79,8 @@ def test_tokens_drop_particles_but_clean_keeps_them() -> None:
         ("POPESCU, Ana Maria", "Ana-Maria Popescu", 1.0),
         ("Ion Vasile Pop", "Ion Pop", 0.85),
         ("Jan van der Berg", "Jan Berg", 1.0),
+        ("أحمد الجبوري", "Ahmed Al-Jubouri", 0.9),
+        ("رانيا الإدريسي", "Rania Idrissi", 0.75),
     ],
 )
 def test_compare_similar(a: str, b: str, low: float) -> None:
@@ -88,6 +93,26 @@ def test_compare_similar(a: str, b: str, low: float) -> None:
 )
 def test_compare_different(a: str, b: str) -> None:
     assert name.compare(a, b) < 0.7
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("mohammed", "mhmd"),
+        ("aljubouri", "jbwry"),  # the article glued in Latin; و written for the vowel
+        ("elamrani", "amrani"),
+        ("seddiqi", "sdyqy"),
+        ("khalil", "hll"),
+    ],
+)
+def test_transliterations_share_a_skeleton(a: str, b: str) -> None:
+    assert name.skeleton(a) == name.skeleton(b)
+
+
+def test_skeleton_keeps_what_tells_names_apart() -> None:
+    assert name.skeleton("alina") == "ln"  # too short to carry an article
+    assert name.skeleton("ion pop") == "np"
+    assert name.skeleton("amrani") != name.skeleton("amari")
 
 
 def test_fingerprint_and_phonetic() -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "fingerprint",
     "latin",
     "phonetic",
+    "skeleton",
     "split_by_capitals",
     "tokens",
     "validate",
@@ -55,8 +56,14 @@ _PHONETIC_SCORE = 0.93
 # Arabic script is written without short vowels and transliterations disagree on them
 # (Mohammed, Muhammad, Mhmd): equal consonant skeletons count almost as much.
 _SKELETON_SCORE = 0.9
-_VOWELS = re.compile(r"[aeiouy]+")
+# Arabic and Persian script write long vowels with the letters for w and y (جبوري: jbwry,
+# Jubouri) and leave short ones out: the skeleton keeps neither.
+_VOWELS = re.compile(r"[aeiouyw]+")
 _DOUBLES = re.compile(r"(.)\1+")
+# The Arabic article: glued to a Latin name ("Aljubouri", "Elamrani"), and in Arabic script
+# (الجبوري), where it is written as one word with the name.
+_GLUED_ARTICLE = re.compile(r"^[ae]l(?=[a-z]{4})")
+_ARABIC_ARTICLE = re.compile(r"(?<!\w)ال(?=\w\w)")
 
 
 def _strip_token(token: str) -> str:
@@ -105,7 +112,7 @@ def validate(raw: str, ctx: CleanContext = DEFAULT_CONTEXT) -> str | None:
 @lru_cache(maxsize=_CACHE_SIZE)
 def latin(cleaned: str) -> str:
     """Lowercase ASCII Latin form: transliterated, diacritics and apostrophes dropped."""
-    text = ascii_lower(cleaned).replace("'", "")
+    text = ascii_lower(_ARABIC_ARTICLE.sub("ال ", cleaned)).replace("'", "")
     return collapse(_LATIN_SPLIT.sub(" ", text))
 
 
@@ -169,9 +176,12 @@ def _metaphone(token: str) -> str:
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def _skeleton(token: str) -> str:
-    """Consonants only, doubles merged, Cyrillic-style "kh" read as "h"."""
-    return _DOUBLES.sub(r"\1", _VOWELS.sub("", token.replace("kh", "h")))
+def skeleton(text: str) -> str:
+    """The consonants of latin tokens, doubles merged, without a glued Arabic article, "kh"
+    read as "h" (Cyrillic х): transliterations that differ in vowels agree (Mohammed, Mhmd;
+    Aljubouri, jbwry)."""
+    kept = (_VOWELS.sub("", _GLUED_ARTICLE.sub("", t).replace("kh", "h")) for t in text.split())
+    return _DOUBLES.sub(r"\1", "".join(kept))
 
 
 def _token_score(a: str, b: str) -> float:
@@ -181,7 +191,7 @@ def _token_score(a: str, b: str) -> float:
         if code_a == code_b and len(code_a) >= 3:
             return _PHONETIC_SCORE
     if score < _SKELETON_SCORE:
-        skel_a, skel_b = _skeleton(a), _skeleton(b)
+        skel_a, skel_b = skeleton(a), skeleton(b)
         if skel_a == skel_b and len(skel_a) >= 3:
             return _SKELETON_SCORE
     return score
