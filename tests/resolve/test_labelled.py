@@ -12,6 +12,8 @@ from crosslink.resolve.backend import Backend, DuckDBBackend, SparkBackend, Spar
 from crosslink.resolve.dates import check_dates
 from crosslink.resolve.evaluate import raw_record, resolve_table, scores
 from crosslink.resolve.extract import RawRecord, to_table
+from crosslink.resolve.predict import build_linker, score
+from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions
 from tests.conftest import _service_missing, shared_file
 
@@ -80,19 +82,36 @@ def _spark() -> Backend:
         raise
 
 
+def _scored_keys(backend: Backend, raws: list[RawRecord], train: TrainOptions) -> list[str]:
+    """The pairs ``backend`` scores, in the order it gives them, with their evidence."""
+    table = to_table("Person", raws)
+    linker, how = build_linker(
+        backend, table, model_for("Person"), stored_model=None, options=train, labels=None
+    )
+    scored = score(backend, linker, 0.01, how)
+    texts = scored.detail.to_pylist()
+    return [f"{e.left} {e.right} {text}" for e, text in zip(scored.edges, texts, strict=True)]
+
+
 @pytest.mark.spark
-def test_duckdb_and_spark_give_the_same_clusters() -> None:
+def test_duckdb_and_spark_give_the_same_clusters_and_pairs_in_key_order() -> None:
     raws, _ = fake_records()
     sample = raws[:150]
     priors = TrainOptions(min_records=10**9)  # same parameters on both: no training
     duck = resolve_table(DuckDBBackend(), "Person", sample, train=priors)
+    ducked = _scored_keys(DuckDBBackend(), sample, priors)
     spark = _spark()
     try:
         sparked = resolve_table(spark, "Person", sample, train=priors)
+        sparked_keys = _scored_keys(spark, sample, priors)
     finally:
         spark.close()
     assert _partition(duck) == _partition(sparked)
     assert len(_partition(duck)) < len(sample)  # something was joined
+    # Stored in the order the engine sorted them (the tables' keys), each with its evidence.
+    assert ducked == sparked_keys
+    assert len(ducked) > 50
+    assert [k.split()[:2] for k in ducked] == sorted(k.split()[:2] for k in ducked)
 
 
 def test_a_shared_place_of_birth_corroborates_names() -> None:

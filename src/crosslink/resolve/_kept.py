@@ -30,18 +30,16 @@ PER_RECORD = 3
 
 def kept_edges(
     edges: list[Edge],
-    order: list[int],
     members: dict[str, str],
     threshold: float,
     sole: Collection[Pair],
     queued: Collection[Pair],
 ) -> list[int]:
-    """The positions, in ``order``, of the ``edges`` a run stores (see the module)."""
+    """The positions of the ``edges`` a run stores, in their order (see the module)."""
 
     keep = bytearray(len(edges))
-    chosen: list[int] = []  # the pairs that decided an entity, in ``order``
-    for i in order:
-        edge = edges[i]
+    chosen: list[int] = []  # the pairs that decided an entity
+    for i, edge in enumerate(edges):
         key = (edge.left, edge.right)
         named = key in sole
         if named or key in queued:
@@ -60,7 +58,7 @@ def kept_edges(
         if spans or seen_left < PER_RECORD or seen_right < PER_RECORD:
             keep[i] = 1
             counts[left], counts[right] = seen_left + 1, seen_right + 1
-    return [i for i in order if keep[i]]
+    return [i for i, kept in enumerate(keep) if kept]
 
 
 def _strongest_first(edges: list[Edge], at: list[int]) -> list[int]:

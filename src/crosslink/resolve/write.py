@@ -19,12 +19,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Connection, Table, delete, select
 
 from crosslink.access import Clock
 from crosslink.resolve._kept import kept_edges
-from crosslink.resolve.cluster import Edge
 from crosslink.resolve.ids import Assignment, assign_ids
 from crosslink.resolve.judgements import list_judgements
 from crosslink.resolve.predict import Scored
@@ -103,15 +101,14 @@ def store_run(
         with phase(entity_type, "write entities"):
             _write_entities(conn, entity_type, run_id, assignment, previous, clock.now())
             _leave_members(conn, [uid for uid in previous if uid not in assignment.members])
-        with phase(entity_type, "sort"):
-            order = _key_order(scored.edges)
+        # The edges come in key order: rows append to the tables' primary key.
         with phase(entity_type, "queue"):
             # Before the edges are written: their pages would crowd the links out of the cache.
-            rows = _queue(conn, entity_type, opts, scored, order, assignment)
+            rows = _queue(conn, entity_type, opts, scored, assignment)
         with phase(entity_type, "write edges"):
             queued = {(r.left_uid, r.right_uid) for r in rows}
             members = assignment.members
-            kept = kept_edges(scored.edges, order, members, opts.threshold, scored.sole, queued)
+            kept = kept_edges(scored.edges, members, opts.threshold, scored.sole, queued)
             _write_edges(conn, entity_type, run_id, scored, kept)
         with phase(entity_type, "write queue"):
             columns = ("entity_type", "run_id", *QueueRow._fields)
@@ -249,21 +246,6 @@ def _leave_members(conn: Connection, uids: list[str]) -> None:
         conn.execute(delete(entity_members).where(entity_members.c.record_uid.in_(chunk)))
 
 
-def _key_order(edges: list[Edge]) -> list[int]:
-    """Positions of ``edges`` by (left, right), the primary key of the tables they fill, so
-    that rows append to it. Sorted by Arrow, many times faster than Python's sort of millions
-    of tuples; it orders strings by their UTF-8 bytes, as Python and SQLite do."""
-    keys = pa.table(
-        {
-            "left": pa.array([e.left for e in edges], pa.string()),
-            "right": pa.array([e.right for e in edges], pa.string()),
-        }
-    )
-    order = pc.sort_indices(keys, sort_keys=[("left", "ascending"), ("right", "ascending")])
-    positions: list[int] = order.to_pylist()
-    return positions
-
-
 def _write_edges(
     conn: Connection, entity_type: str, run_id: int, scored: Scored, at: list[int]
 ) -> None:
@@ -330,12 +312,11 @@ def _queue(
     entity_type: str,
     opts: ResolveOptions,
     scored: Scored,
-    order: list[int],
     assignment: Assignment,
 ) -> list[QueueRow]:
     """The run's review queue, once its entities are stored (their links are counted in the
-    database): its uncertain pairs, in the ``order`` of their edges, but those judged."""
-    edges = [scored.edges[i] for i in order]
+    database): its uncertain pairs, in key order, but those judged."""
+    edges = scored.edges
     # Pairs that agree on names alone wait for an analyst however high they score.
     band = (
         e
