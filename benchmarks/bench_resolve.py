@@ -37,6 +37,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _machine import reference_seconds
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = os.environ.get("CROSSLINK_BENCH_CACHE")
 """Where ``--cache`` keeps built worlds (passed to the child processes)."""
@@ -390,12 +392,15 @@ def main() -> None:
     cases = [f"demo{n}" for n in args.sizes]
     if not args.no_historical and HISTORICAL.is_file():
         cases.append("historical")
+    before = reference_seconds()
     results = []
     for case in cases:
         for which in args.systems:
             results.append(_run_child(case, which, args.phases))
             print(f"done: {case} {which}", file=sys.stderr)
     _print(results)
+    # The same loop before and after: how fast the shared cores were (see _machine).
+    print(f"machine: reference loop {before:.2f} s before, {reference_seconds():.2f} s after")
 
 
 if __name__ == "__main__":
