@@ -128,3 +128,26 @@ def test_a_shared_place_of_birth_corroborates_names() -> None:
     assert clusters["b1"] == clusters["b2"]  # one place, written two ways
     # Names alone: another place of birth leaves the third to an analyst.
     assert clusters["b3"] not in (clusters["b1"], clusters["b2"])
+
+
+def test_a_year_alone_is_not_a_birthday() -> None:
+    # A reception centre notes the year a client gives ("1996"); so does a police report.
+    # The same year is what a partial date is worth, not the same day.
+    def person(uid: str, given: str, born: str) -> RawRecord:
+        values = {"first_name": [given], "last_name": ["Sharif"], "birth_date": [born]}
+        return raw_record(uid, {**values, "nationality": ["MA"]})
+
+    raws = [
+        person("year", "Mostafa", "1996"),
+        person("year again", "Mustafa", "1996"),
+        person("day", "Mostafa", "1996-03-04"),
+        person("day again", "Mustafa", "1996-03-04"),
+    ]
+    # Others, so that Sharif is not the name every record bears (term frequencies).
+    raws += [
+        raw_record(f"o{i}", {"first_name": ["Ana"], "last_name": [f"Other{chr(97 + i)}"]})
+        for i in range(26)
+    ]
+    clusters = resolve_table(DuckDBBackend(), "Person", raws)
+    assert clusters["day"] == clusters["day again"]
+    assert clusters["year"] != clusters["year again"]

@@ -75,6 +75,7 @@ def _name_part(
     return levels
 
 
+SAME_FULL_DATE = "dob_l = dob_r AND birth_day_l IS NOT NULL"
 _PARTIAL = (
     "birth_year_l = birth_year_r AND (birth_month_l IS NULL OR birth_month_r IS NULL OR "
     "(birth_month_l = birth_month_r AND (birth_day_l IS NULL OR birth_day_r IS NULL)))"
@@ -119,7 +120,9 @@ def _birth_date() -> ComparisonCreator:
         "birth_date",
         [
             _null("birth_year"),
-            _lvl(cll.ExactMatchLevel("dob"), 0.82, 0.0001),
+            # The same day: two dates that give only a year ("1996", an age at intake)
+            # agree on the year, and weigh as a partial date, not as one birthday.
+            _custom(SAME_FULL_DATE, "same full date", 0.82, 0.0001),
             _custom(_PARTIAL, "one date is a partial of the other", 0.08, 0.01),
             _custom(_SWAPPED, "day and month swapped", 0.03, 0.00005),
             _custom(

@@ -21,6 +21,7 @@ from crosslink.resolve._comparisons import (
     _DATES_MAY_AGREE,
     _OTHER_DATE,
     _SAME_YEAR,
+    SAME_FULL_DATE,
     _address_of_party,
     _birth_date,
     _comparison,
@@ -29,6 +30,7 @@ from crosslink.resolve._comparisons import (
     _lvl,
     _name_part,
     _null,
+    _on_pair,
     _shared,
 )
 
@@ -151,7 +153,12 @@ def person_model() -> ModelSpec:
             ("dob", "nationality"),
         ],
         block_guard=_DATES_MAY_AGREE,
-        training_blocks=[block_on("dob"), block_on("family_phon", "given_phon")],
+        # Pairs born the same day, not in the same year: the records that give only a year
+        # make a block of mostly namesakes, and EM learned from it that nationality decides.
+        training_blocks=[
+            _rule(_on_pair(SAME_FULL_DATE)),
+            block_on("family_phon", "given_phon"),
+        ],
         deterministic_rules=[
             "l.family = r.family AND l.given = r.given AND l.dob = r.dob",
         ],
