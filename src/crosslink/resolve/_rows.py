@@ -49,9 +49,9 @@ def metaphone(text: str | None) -> str | None:
     return code or None
 
 
-@lru_cache(maxsize=_CACHE)
 def skeleton(text: str | None) -> str | None:
-    """Consonants only (:func:`name_type.skeleton`): vowel-free transliterations agree."""
+    """Consonants only (:func:`name_type.skeleton`, which caches them): vowel-free
+    transliterations agree."""
     return name_type.skeleton(text) or None if text else None
 
 
@@ -149,7 +149,6 @@ def clear_caches() -> None:
     """Forget cached derivations (a table is built; keep the memory for what comes next)."""
     for cached in (
         metaphone,
-        skeleton,
         _tokens,
         birth_parts,
         _address_key,
