@@ -190,17 +190,21 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(MB|GB|MiB|GiB)")
 _UNITS = {"MB": 10**6, "GB": 10**9, "MiB": 2**20, "GiB": 2**30}
 
 
+def _sized(text: str) -> re.Match[str]:
+    found = _SIZE.fullmatch(text.strip())
+    if found is None:
+        raise ConfigurationError(f"not a memory size: {text!r} (say 3GB or 512MB)")
+    return found
+
+
 def _size(text: str) -> str:
     """A memory size for DuckDB's SET (checked: it is spliced into the statement)."""
-    if not _SIZE.fullmatch(text.strip()):
-        raise ConfigurationError(f"not a memory size: {text!r} (say 3GB or 512MB)")
-    return text.strip()
+    return _sized(text)[0]
 
 
 def size_bytes(text: str) -> float:
     """The bytes a memory size (as :func:`_size` accepts it) stands for."""
-    found = _SIZE.fullmatch(_size(text))
-    assert found is not None  # _size checked it
+    found = _sized(text)
     return float(found[1]) * _UNITS[found[2]]
 
 
