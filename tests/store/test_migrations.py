@@ -62,3 +62,22 @@ def test_name_fingerprints_follow_the_arabic_article_both_ways(
     assert _last_name_fingerprints(store) == {**current, "الجبوري": "ljbwry"}
     store.migrate()
     assert _last_name_fingerprints(store) == current
+
+
+def _link_indexes(store: Store) -> dict[str, list[str]]:
+    with store.engine.connect() as conn:
+        found = inspect(conn).get_indexes("links")
+    return {str(index["name"]): [str(c) for c in index["column_names"]] for index in found}
+
+
+def test_the_covering_index_of_links_goes_and_comes_back(store: Store) -> None:
+    covering = {"ix_links_target_uid_source_uid_uid": ["target_uid", "source_uid", "uid"]}
+    assert covering.items() <= _link_indexes(store).items()
+    with store.transaction() as conn:
+        command.downgrade(store.alembic_config(conn), "0008")
+    indexes = _link_indexes(store)
+    assert indexes["ix_links_target_uid"] == ["target_uid"]
+    assert "ix_links_target_uid_source_uid_uid" not in indexes
+    store.migrate()
+    assert covering.items() <= _link_indexes(store).items()
+    assert "ix_links_target_uid" not in _link_indexes(store)

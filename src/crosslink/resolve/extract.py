@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
@@ -170,7 +170,21 @@ def _linked_groups(
 ) -> Generator[tuple[str, list[tuple[str, str]]]]:
     """(record uid, [(property it counts as, value)]) in the order of :func:`_own_records`,
     from linked records of ``linked_schemas``."""
-    mapped = {
+    mapped = _linked_props(entity_type, props, linked_schemas)
+    if not mapped:
+        return
+    stmt = _linked_query(conn, entity_type, subject, mapped)
+    for uid, values in groupby(_rows(conn, stmt), key=itemgetter(0)):
+        found = [(mapped[s, p], cleaned) for _, s, p, cleaned in values if (s, p) in mapped]
+        if found:
+            yield uid, found
+
+
+def _linked_props(
+    entity_type: str, props: list[str] | None, linked_schemas: frozenset[str]
+) -> dict[tuple[str, str], str]:
+    """(linked schema, its property) -> the property it counts as, of those wanted."""
+    return {
         (schema, prop): as_prop
         for schema, found in _LINKED.items()
         if schema in linked_schemas
@@ -178,8 +192,16 @@ def _linked_groups(
         for prop, as_prop in found.items()
         if props is None or as_prop in props
     }
-    if not mapped:
-        return
+
+
+def _linked_query(
+    conn: Connection,
+    entity_type: str,
+    subject: Subject | None,
+    mapped: Mapping[tuple[str, str], str],
+) -> Select[Any]:
+    """The query of the linked evidence ``mapped`` (:func:`_linked_props`) of the records of
+    ``entity_type``: (record uid, linked schema, property, value), in record uid order."""
     src, tgt, val = records, aliased(records), aliased(record_values)
     schemas = sorted({schema for schema, _ in mapped})
     # The value filters are expressions (|| ''), not columns: on a big SQLite store the planner
@@ -187,10 +209,15 @@ def _linked_groups(
     # It starts from the linked records (phones, accounts …) of those types, right for the
     # many persons who hold most of them; for the few organisations, it must start from
     # them (at a million records: 1 s instead of 10).
-    target_schema = tgt.c.schema.concat("") if _few(conn, entity_type, schemas) else tgt.c.schema
+    few = _few(conn, entity_type, schemas)
+    target_schema = tgt.c.schema.concat("") if few else tgt.c.schema
+    # From the linked records, their links are read through the covering index on their
+    # target (the source an expression): SQLite, without statistics, would otherwise walk
+    # every record of the type for each link, sure that source and target find one row.
+    source = links.c.source_uid if few else links.c.source_uid.concat("")
     stmt = (
         select(src.c.uid, tgt.c.schema, val.c.prop, val.c.cleaned)
-        .join(links, links.c.source_uid == src.c.uid)
+        .join(links, source == src.c.uid)
         .join(tgt, tgt.c.uid == links.c.target_uid)
         .join(val, val.c.record_uid == tgt.c.uid)
         .where(
@@ -201,11 +228,7 @@ def _linked_groups(
         )
         .order_by(src.c.uid.concat(""), links.c.uid, val.c.idx)
     )
-    rows = _rows(conn, _visible(stmt, subject, src.c.uid, tgt.c.uid))
-    for uid, values in groupby(rows, key=itemgetter(0)):
-        found = [(mapped[s, p], cleaned) for _, s, p, cleaned in values if (s, p) in mapped]
-        if found:
-            yield uid, found
+    return _visible(stmt, subject, src.c.uid, tgt.c.uid)
 
 
 def _few(conn: Connection, entity_type: str, linked_schemas: list[str]) -> bool:

@@ -127,7 +127,9 @@ links = Table(
     Column("end_date", String(10)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index(None, "source_uid"),
-    Index(None, "target_uid"),
+    # Covering: resolution reads a linked record's links for the records they start from,
+    # without a visit to each link's row (a million records: 14-25 s -> 10-13 s).
+    Index(None, "target_uid", "source_uid", "uid"),
 )
 
 rejections = Table(
