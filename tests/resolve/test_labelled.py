@@ -8,11 +8,14 @@ import pyarrow.csv as pacsv
 import pytest
 
 from crosslink.errors import ServiceUnavailable
+from crosslink.resolve._pairs import EdgeArrays
 from crosslink.resolve.backend import Backend, DuckDBBackend, SparkBackend, SparkOptions
+from crosslink.resolve.cluster import cluster
 from crosslink.resolve.dates import check_dates
 from crosslink.resolve.evaluate import raw_record, resolve_table, scores
 from crosslink.resolve.extract import RawRecord, to_table
-from crosslink.resolve.predict import build_linker, score
+from crosslink.resolve.namesakes import identities
+from crosslink.resolve.predict import ConflictRule, build_linker, conflicts_among, score
 from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions
 from tests.conftest import _service_missing, shared_file
@@ -88,7 +91,13 @@ def _scored_keys(backend: Backend, raws: list[RawRecord], train: TrainOptions) -
     linker, how = build_linker(
         backend, table, model_for("Person"), stored_model=None, options=train, labels=None
     )
-    scored = score(backend, linker, 0.01, how)
+    uids = table["unique_id"].to_pylist()
+    scored = score(backend, linker, 0.01, how, nodes=uids)
+    # The edges as the engine's arrays are the edges as Python made them, position by position.
+    assert scored.arrays is not None
+    made = EdgeArrays.of(scored.edges, uids)
+    for name in ("left", "right", "probability", "bits", "supported"):
+        assert getattr(scored.arrays, name).equals(getattr(made, name)), name
     texts = scored.detail.to_pylist()
     return [f"{e.left} {e.right} {text}" for e, text in zip(scored.edges, texts, strict=True)]
 
@@ -151,3 +160,40 @@ def test_a_year_alone_is_not_a_birthday() -> None:
     clusters = resolve_table(DuckDBBackend(), "Person", raws)
     assert clusters["day"] == clusters["day again"]
     assert clusters["year"] != clusters["year again"]
+
+
+def test_the_edges_as_arrays_make_the_clusters_the_list_makes() -> None:
+    raws, _ = fake_records()
+    # A register entry, and a counterparty with the same rare name and nothing else.
+    name = {"first_name": ["Wojciech"], "last_name": ["Kowalczyk"]}
+    raws += [
+        raw_record("reg", {**name, "birth_date": ["1981-04-02"], "nationality": ["PL"]}),
+        raw_record("str", name),
+    ]
+    table = to_table("Person", raws)
+    spec = model_for("Person")
+    backend = DuckDBBackend()
+    linker, how = build_linker(
+        backend, table, spec, stored_model=None, options=TrainOptions(), labels=None
+    )
+    rule = ConflictRule.of(spec, 0.01, 11.0)
+    nodes = table["unique_id"].to_pylist()
+    scored = score(backend, linker, 0.3, how, rule, nodes)
+    made = [
+        cluster(
+            backend,
+            nodes,
+            scored.edges,
+            0.9,
+            conflicts=scored.conflicts,
+            check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
+            identities=identities(table, spec),
+            arrays=arrays,
+        )
+        for arrays in (None, scored.arrays)
+    ]
+    assert scored.arrays is not None
+    assert made[0].members == made[1].members
+    assert made[0].sole == made[1].sole
+    assert len(set(made[0].members.values())) < len(nodes)  # something was joined
+    assert made[0].members["str"] == made[0].members["reg"]  # its sole namesake

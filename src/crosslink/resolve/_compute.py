@@ -101,18 +101,20 @@ def _score_and_cluster(
         strict_dates=strict,
         names_alone_join=opts.names_alone_join,
     )
+    uids = list(map(sys.intern, table["unique_id"].to_pylist()))
     with phase(entity_type, "score"):
-        scored = score(backend, linker, edge_floor(spec, opts.edge_floor), how, rule)
+        scored = score(backend, linker, edge_floor(spec, opts.edge_floor), how, rule, uids)
     with phase(entity_type, "cluster"):
         clusters = cluster(
             backend,
-            list(map(sys.intern, table["unique_id"].to_pylist())),
+            uids,
             scored.edges,
             opts.threshold,
             rules,
             scored.conflicts,
             check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
             identities=identities(table, spec),
+            arrays=scored.arrays,
         )
         scored.sole, scored.ties = clusters.sole, clusters.ties
     backend.db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]

@@ -15,12 +15,12 @@ analyst reads). A run keeps:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crosslink.resolve._pairs import Edge, Pair, Roots
+from crosslink.resolve._pairs import EdgeArrays, Pair, positions
 
 __all__ = ["PER_RECORD", "kept_edges"]
 
@@ -29,48 +29,51 @@ PER_RECORD = 3
 
 
 def kept_edges(
-    edges: list[Edge],
-    members: dict[str, str],
+    edges: EdgeArrays,
+    members: Mapping[str, str],
     threshold: float,
     sole: Collection[Pair],
     queued: Collection[Pair],
 ) -> list[int]:
     """The positions of the ``edges`` a run stores, in their order (see the module)."""
-
-    keep = bytearray(len(edges))
-    chosen: list[int] = []  # the pairs that decided an entity
-    for i, edge in enumerate(edges):
-        key = (edge.left, edge.right)
-        named = key in sole
-        if named or key in queued:
-            keep[i] = 1
-        if (named or edge.probability >= threshold) and members[key[0]] == members[key[1]]:
-            chosen.append(i)
-    counts: dict[str, int] = {}
-    roots = Roots()
-    for i in _strongest_first(edges, chosen):
-        left, right = edges[i].left, edges[i].right
-        a, b = roots.find(left), roots.find(right)
-        seen_left, seen_right = counts.get(left, 0), counts.get(right, 0)
+    named = edges.having(sole)
+    keep = set(positions(pc.or_(named, edges.having(queued))))
+    # The pairs that decided an entity, selected and ordered in Arrow: millions at scale.
+    deciding = pc.or_(named, pc.greater_equal(edges.probability, threshold))
+    chosen = pc.indices_nonzero(pc.and_(deciding, edges.same(members)))
+    order = _strongest_first(edges, chosen)
+    counts = [0] * len(edges.nodes)
+    parent = list(range(len(edges.nodes)))  # union-find over node positions
+    lefts, rights = edges.left.take(order).to_pylist(), edges.right.take(order).to_pylist()
+    for i, left, right in zip(order.to_pylist(), lefts, rights, strict=True):
+        a, b = _root(parent, left), _root(parent, right)
         spans = a != b  # joins two parts: a pair of the forest
         if spans:
-            roots.join(a, into=b)
+            parent[a] = b
+        seen_left, seen_right = counts[left], counts[right]
         if spans or seen_left < PER_RECORD or seen_right < PER_RECORD:
-            keep[i] = 1
+            keep.add(i)
             counts[left], counts[right] = seen_left + 1, seen_right + 1
-    return [i for i, kept in enumerate(keep) if kept]
+    return sorted(keep)
 
 
-def _strongest_first(edges: list[Edge], at: list[int]) -> list[int]:
+def _root(parent: list[int], node: int) -> int:
+    """The node standing for ``node``'s part (paths halved as they are walked)."""
+    while (up := parent[node]) != node:
+        parent[node] = parent[up]
+        node = up
+    return node
+
+
+def _strongest_first(edges: EdgeArrays, at: pa.Array) -> pa.Array:
     """``at`` reordered as the clusters were built: pairs with evidence beyond names, then
     those agreeing on names alone (a sole namesake's pair), each strongest first; ties
-    keep the order of ``at``. Sorted by Arrow: millions of pairs."""
-    chosen = [edges[i] for i in at]
+    keep the order of ``at`` (Arrow's sort is stable)."""
     table = pa.table(
         {
-            "names_alone": pa.array([not e.supported for e in chosen], pa.bool_()),
-            "probability": pa.array([e.probability for e in chosen], pa.float64()),
-            "bits": pa.array([e.bits for e in chosen], pa.float64()),
+            "names_alone": pc.invert(edges.supported.take(at)),
+            "probability": edges.probability.take(at),
+            "bits": edges.bits.take(at),
         }
     )
     ranks = pc.sort_indices(
@@ -81,4 +84,4 @@ def _strongest_first(edges: list[Edge], at: list[int]) -> list[int]:
             ("bits", "descending"),
         ],
     )
-    return [at[r] for r in ranks.to_pylist()]
+    return at.take(ranks)

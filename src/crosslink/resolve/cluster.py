@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
-from crosslink.resolve._pairs import Edge, Pair, Roots, pair_key
+from crosslink.resolve._pairs import Edge, EdgeArrays, Pair, Roots, pair_key, positions
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.namesakes import Identities, attach_by_context, attach_sole
 
@@ -72,6 +73,7 @@ def cluster(
     max_check: int = 300,
     margin: float = 4.0,
     identities: Identities | None = None,
+    arrays: EdgeArrays | None = None,
 ) -> Clustering:
     """The clusters of ``nodes``.
 
@@ -84,6 +86,7 @@ def cluster(
     the other, joins neither: precision comes first, and the review queue shows it.
     With ``identities``, groups without an identified record then join their sole
     namesake (:func:`attach_sole`), or the one they share ties with (:func:`attach_by_context`).
+    ``arrays``: ``edges`` as arrays (:class:`EdgeArrays`), to select among them in Arrow.
     """
     rules = constraints or Constraints()
     apart = rules.different | {p for p in (conflicts or set()) if p not in rules.same}
@@ -93,7 +96,11 @@ def cluster(
         kept = [e for e in edges if pair_key(e.left, e.right) not in rules.different]
     forced = [Edge(a, b, 1.0) for a, b in sorted(rules.same) if a != b]
     linked = [e for e in kept if e.probability >= threshold and e.supported] + forced
-    components = _components(backend, node_list, linked)
+    pairs = None
+    if arrays is not None and kept is edges and not forced:
+        joining = pc.and_(pc.greater_equal(arrays.probability, threshold), arrays.supported)
+        pairs = _pair_table(arrays, joining)
+    components = _components(backend, node_list, linked, pairs)
     if check is not None:
         scored = {pair_key(e.left, e.right) for e in edges} | apart
         found = check(_unscored(components, scored, max_check))
@@ -104,7 +111,10 @@ def cluster(
         return Clustering(components)
     # Both rules weigh only pairs between groups (groups only grow), and pass over them:
     # at 100,000 demo records one pair in six.
-    between = [e for e in kept if components[e.left] != components[e.right]]
+    if arrays is not None and kept is edges:
+        between = [edges[i] for i in positions(pc.invert(arrays.same(components)))]
+    else:
+        between = [e for e in kept if components[e.left] != components[e.right]]
     joined, sole = attach_sole(components, between, threshold, identities, apart, margin)
     joined, ties = attach_by_context(joined, between, identities, apart)
     return Clustering(joined, sole | set(ties), ties)
@@ -128,20 +138,35 @@ def _unscored(components: dict[str, str], scored: set[Pair], max_check: int) -> 
     return out
 
 
-def _components(backend: Backend, nodes: list[str], edges: list[Edge]) -> dict[str, str]:
+def _pair_table(arrays: EdgeArrays, mask: pa.BooleanArray) -> pa.Table:
+    """The pairs of ``arrays`` where ``mask`` holds, as the table Splink clusters."""
+    at = pc.indices_nonzero(mask)
+    uids = pa.array(arrays.nodes, pa.string())
+    return pa.table(
+        {
+            "unique_id_l": uids.take(arrays.left.take(at)),
+            "unique_id_r": uids.take(arrays.right.take(at)),
+            "match_probability": arrays.probability.take(at),
+        }
+    )
+
+
+def _components(
+    backend: Backend, nodes: list[str], edges: list[Edge], pairs: pa.Table | None = None
+) -> dict[str, str]:
+    """Connected components of ``edges`` (given as a table in ``pairs`` when made there)."""
     if not edges:
         return {n: n for n in nodes}
     node_table = backend.register(pa.table({"unique_id": pa.array(nodes, pa.string())}), "_nodes")
-    edge_table = backend.register(
-        pa.table(
+    if pairs is None:
+        pairs = pa.table(
             {
                 "unique_id_l": pa.array([e.left for e in edges], pa.string()),
                 "unique_id_r": pa.array([e.right for e in edges], pa.string()),
                 "match_probability": pa.array([e.probability for e in edges], pa.float64()),
             }
-        ),
-        "_edges",
-    )
+        )
+    edge_table = backend.register(pairs, "_edges")
     result = cluster_pairwise_predictions_at_threshold(
         node_table, edge_table, backend.db_api, "unique_id"
     )

@@ -156,8 +156,8 @@ def resolve_table(
         names_alone_join=names_alone_join,
     )
     # Pairs below the threshold too: they are the rivals of a sole candidate.
-    scored = score(backend, linker, edge_floor(spec, min(threshold, 0.3)), how, rule)
     nodes = table["unique_id"].to_pylist()
+    scored = score(backend, linker, edge_floor(spec, min(threshold, 0.3)), how, rule, nodes)
     return cluster(
         backend,
         nodes,
@@ -166,4 +166,5 @@ def resolve_table(
         conflicts=scored.conflicts,
         check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
         identities=identities(table, spec),
+        arrays=scored.arrays,
     ).members

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ import pyarrow.compute as pc
 from splink import Linker
 from splink.internals.chunking import _blocked_pairs_cache_key
 
+from crosslink.resolve._pairs import EdgeArrays
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import Edge, pair_key
 from crosslink.resolve.evidence import Levels, compact, comparison_weight, levels_of
@@ -140,6 +142,8 @@ class Scored:
     they join like supported pairs, and wait for review however high they score."""
     ties: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     """Of those, the pairs that joined on ties they share, with the kinds of ties."""
+    arrays: EdgeArrays | None = None
+    """``edges`` as arrays, when the records were given (:func:`score`)."""
 
 
 def build_linker(
@@ -230,10 +234,12 @@ def score(
     floor: float,
     training: str,
     rule: ConflictRule | None = None,
+    nodes: Sequence[str] | None = None,
 ) -> Scored:
     """Every blocked pair with probability >= ``floor`` as an edge, every conflict by
     ``rule`` as a conflict (an incompatible pair above the floor is both: it may be
-    reviewed, but never joins)."""
+    reviewed, but never joins). ``nodes``: the uids of the records scored, to have the
+    edges as arrays too (:class:`EdgeArrays`)."""
     rule = rule or ConflictRule(below=0.0)
     levels = _levels(linker)
     names = list(levels)
@@ -279,16 +285,20 @@ def score(
     above = table.filter(pc.greater_equal(table["match_probability"], floor))
     del table, against
     edges: list[Edge] = []
-    details = []
+    details, backing = [], []
     # A slice at a time: Python lists of a million pairs' values, and the pieces of their
     # evidence text, would each outweigh the edges they make.
     for start in range(0, above.num_rows, _SLICE):
         part = above.slice(start, _SLICE)
-        edges += _edges(part, _supported(part, names, tf_names, rule))
+        supported = _supported(part, names, tf_names, rule)
+        edges += _edges(part, supported)
         details.append(compact(part, names, tf_names))
+        backing.append(supported)
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
-    return Scored(edges, conflicts, pa.chunked_array(details, pa.string()), model, training)
+    arrays = None if nodes is None else EdgeArrays.of_scored(above, backing, nodes)
+    detail = pa.chunked_array(details, pa.string())
+    return Scored(edges, conflicts, detail, model, training, arrays=arrays)
 
 
 def _edges(part: pa.Table, supported: pa.Array) -> list[Edge]:

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import igraph as ig
+import pyarrow.compute as pc
 from sqlalchemy import Connection, func, select
 
 from crosslink.access import Subject, visible_records
+from crosslink.resolve._pairs import EdgeArrays
 from crosslink.resolve.cluster import Edge
 from crosslink.resolve.evidence import RunEvidence
 from crosslink.resolve.schema import entity_members, match_edges, review_pairs
@@ -166,7 +168,7 @@ def _hub(row: QueueRow, count: Counter[str]) -> str | None:
 
 
 def joining_bridges(
-    edges: Iterable[Edge],
+    edges: EdgeArrays,
     members: Mapping[str, str],
     threshold: float,
     sole: Collection[tuple[str, str]] = (),
@@ -174,19 +176,15 @@ def joining_bridges(
     """The pairs that joined an entity (at or above ``threshold`` and supported, or a
     ``sole`` namesake's) and whose loss would split it: no other path of joining pairs links their
     records."""
-    joined = [
-        e
-        for e in edges
-        if ((e.probability >= threshold and e.supported) or (e.left, e.right) in sole)
-        and members[e.left] == members[e.right]
-    ]
-    index: dict[str, int] = {}
-    ends = []
-    for e in joined:
-        left = index.setdefault(e.left, len(index))
-        ends.append((left, index.setdefault(e.right, len(index))))
-    graph = ig.Graph(n=len(index), edges=ends)
-    return {(joined[i].left, joined[i].right) for i in graph.bridges()}
+    joining = pc.or_(
+        pc.and_(pc.greater_equal(edges.probability, threshold), edges.supported),
+        edges.having(sole),
+    )
+    joined = pc.indices_nonzero(pc.and_(joining, edges.same(members)))
+    lefts, rights = edges.left.take(joined).to_pylist(), edges.right.take(joined).to_pylist()
+    graph = ig.Graph(n=len(edges.nodes), edges=list(zip(lefts, rights, strict=True)))
+    nodes = edges.nodes
+    return {(nodes[lefts[i]], nodes[rights[i]]) for i in graph.bridges()}
 
 
 def review_queue(

@@ -19,10 +19,12 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Table, delete, select
 
 from crosslink.access import Clock
 from crosslink.resolve._kept import kept_edges
+from crosslink.resolve._pairs import EdgeArrays, positions
 from crosslink.resolve.ids import Assignment, assign_ids
 from crosslink.resolve.judgements import list_judgements
 from crosslink.resolve.predict import Scored
@@ -103,12 +105,14 @@ def store_run(
             _leave_members(conn, [uid for uid in previous if uid not in assignment.members])
         # The edges come in key order: rows append to the tables' primary key.
         with phase(entity_type, "queue"):
+            arrays = scored.arrays or EdgeArrays.of(scored.edges, list(assignment.members))
             # Before the edges are written: their pages would crowd the links out of the cache.
-            rows = _queue(conn, entity_type, opts, scored, assignment)
+            rows = _queue(conn, entity_type, opts, scored, assignment, arrays)
         with phase(entity_type, "write edges"):
             queued = {(r.left_uid, r.right_uid) for r in rows}
             members = assignment.members
-            kept = kept_edges(scored.edges, members, opts.threshold, scored.sole, queued)
+            kept = kept_edges(arrays, members, opts.threshold, scored.sole, queued)
+            del arrays
             _write_edges(conn, entity_type, run_id, scored, kept)
         with phase(entity_type, "write queue"):
             columns = ("entity_type", "run_id", *QueueRow._fields)
@@ -313,28 +317,29 @@ def _queue(
     opts: ResolveOptions,
     scored: Scored,
     assignment: Assignment,
+    arrays: EdgeArrays,
 ) -> list[QueueRow]:
     """The run's review queue, once its entities are stored (their links are counted in the
-    database): its uncertain pairs, in key order, but those judged."""
-    edges = scored.edges
-    # Pairs that agree on names alone wait for an analyst however high they score.
-    band = (
-        e
-        for e in edges
-        if (
-            opts.review_low <= e.probability
-            and (e.probability < opts.review_high or not e.supported)
-        )
-        or (e.left, e.right) in scored.sole
-    )
-    links_of = entity_links(conn, entity_type)
-    judged = _judged(conn, entity_type)
+    database): its uncertain pairs, in key order, but those judged. ``arrays``: the run's
+    edges as arrays (:class:`EdgeArrays`)."""
     members = assignment.members
+    bridges = joining_bridges(arrays, members, opts.threshold, scored.sole)
+    probability = arrays.probability
+    # Pairs that agree on names alone wait for an analyst however high they score.
+    uncertain = pc.and_(
+        pc.greater_equal(probability, opts.review_low),
+        pc.or_(pc.less(probability, opts.review_high), pc.invert(arrays.supported)),
+    )
+    band = pc.or_(uncertain, arrays.having(scored.sole))
+    # A pair inside one entity is asked about only if it is a bridge (queue_rows): the
+    # others, most of the band at scale, are left out here, in Arrow.
+    asked = pc.or_(pc.invert(arrays.same(members)), arrays.having(bridges))
+    edges = scored.edges
     return queue_rows(
-        band,
+        (edges[i] for i in positions(pc.and_(band, asked))),
         members,
         assignment.sizes,
-        links_of,
-        judged,
-        bridges=joining_bridges(edges, members, opts.threshold, scored.sole),
+        entity_links(conn, entity_type),
+        _judged(conn, entity_type),
+        bridges=bridges,
     )
