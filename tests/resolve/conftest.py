@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from sqlalchemy import Connection, select
 
@@ -16,6 +17,7 @@ from crosslink.demo._api import read_manifest, register_sources
 from crosslink.demo.partners import PARTNER_DIR
 from crosslink.ingest import ImportRequest, import_file, load_mapping
 from crosslink.resolve import ResolveOptions, resolve
+from crosslink.resolve._pairs import Edge, EdgeArrays
 from crosslink.store import Store
 from crosslink.store.schema import records
 from tests.conftest import fresh_store
@@ -102,3 +104,9 @@ def conn(resolved: Resolved) -> Iterator[Connection]:
             yield connection
         finally:
             transaction.rollback()
+
+
+def edges_within(edges: list[Edge], members: dict[str, str]) -> tuple[EdgeArrays, pa.BooleanArray]:
+    """``edges`` as arrays, and per edge whether ``members`` puts both its records together."""
+    arrays = EdgeArrays.of(edges)
+    return arrays, arrays.same(members)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from itertools import combinations
 
 from crosslink.resolve._kept import PER_RECORD, kept_edges
-from crosslink.resolve._pairs import Edge, EdgeArrays
+from crosslink.resolve._pairs import Edge
+from tests.resolve.conftest import edges_within
 
 
 def _connected(uids: set[str], edges: list[Edge]) -> bool:
@@ -25,7 +26,7 @@ def test_a_big_entity_keeps_a_connecting_forest_and_each_records_strongest_pairs
     uids = [f"r{n:02d}" for n in range(12)]
     edges = [Edge(a, b, 0.95 + 0.0001 * (i % 7)) for i, (a, b) in enumerate(combinations(uids, 2))]
     members = dict.fromkeys(uids, "r00")
-    kept = kept_edges(EdgeArrays.of(edges), members, 0.9, set(), set())
+    kept = kept_edges(*edges_within(edges, members), 0.9, set(), set())
     stored = [edges[i] for i in kept]
     assert len(stored) < len(edges) // 2  # 66 pairs scored, the others explain nothing new
     assert _connected(set(uids), stored)
@@ -44,7 +45,7 @@ def _two_cliques_and_a_bridge() -> list[Edge]:
 def test_the_pair_holding_an_entity_together_is_kept_however_weak() -> None:
     edges = _two_cliques_and_a_bridge()
     members = dict.fromkeys("apqrbstu", "a")
-    kept = kept_edges(EdgeArrays.of(edges), members, 0.9, set(), set())
+    kept = kept_edges(*edges_within(edges, members), 0.9, set(), set())
     stored = [edges[i] for i in kept]
     assert _connected(set("apqrbstu"), stored)
 
@@ -54,7 +55,7 @@ def test_the_forest_follows_the_pairs_that_built_the_cluster_not_names_alone() -
     # pair did not join them, and must not stand in for the one that did.
     edges = [*_two_cliques_and_a_bridge(), Edge("a", "s", 0.995, supported=False)]
     members = dict.fromkeys("apqrbstu", "a")
-    kept = kept_edges(EdgeArrays.of(edges), members, 0.9, set(), set())
+    kept = kept_edges(*edges_within(edges, members), 0.9, set(), set())
     stored = {(edges[i].left, edges[i].right) for i in kept}
     assert ("a", "b") in stored
 
@@ -69,5 +70,5 @@ def test_sole_namesakes_and_queued_pairs_are_always_kept() -> None:
         Edge("b", "y", 0.5),  # different entities, not queued: explains nothing
     ]
     members = {"a": "a", "b": "a", "c": "a", "x": "a", "y": "y"}
-    kept = kept_edges(EdgeArrays.of(edges), members, 0.9, {("a", "x")}, {("c", "y")})
+    kept = kept_edges(*edges_within(edges, members), 0.9, {("a", "x")}, {("c", "y")})
     assert kept == [0, 1, 2, 3, 4]

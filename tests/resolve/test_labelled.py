@@ -95,7 +95,8 @@ def _scored_keys(backend: Backend, raws: list[RawRecord], train: TrainOptions) -
     scored = score(backend, linker, 0.01, how, nodes=uids)
     # The edges as the engine's arrays are the edges as Python made them, position by position.
     assert scored.arrays is not None
-    made = EdgeArrays.of(scored.edges, uids)
+    assert scored.arrays.nodes == sorted(uids)
+    made = EdgeArrays.of(scored.edges, scored.arrays.nodes)
     for name in ("left", "right", "probability", "bits", "supported"):
         assert getattr(scored.arrays, name).equals(getattr(made, name)), name
     texts = scored.detail.to_pylist()

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import Connection, select
 
 from crosslink.resolve import ResolveOptions, explain, judge, resolve, review_queue
-from crosslink.resolve._pairs import EdgeArrays
 from crosslink.resolve.cluster import Edge
 from crosslink.resolve.evidence import RunEvidence
 from crosslink.resolve.extract import extract
@@ -17,7 +16,7 @@ from crosslink.resolve.namesakes import identities
 from crosslink.resolve.review import joining_bridges, queue_rows
 from crosslink.resolve.schema import entity_members, match_edges, review_pairs
 from crosslink.resolve.settings import model_for
-from tests.resolve.conftest import Resolved
+from tests.resolve.conftest import Resolved, edges_within
 
 
 def test_the_queue_is_ordered_by_what_a_decision_changes(conn: Connection) -> None:
@@ -129,7 +128,7 @@ def test_joining_two_networks_outranks_joining_two_loners() -> None:
     members = {"a": "E1", "b": "E2", "c": "E3", "d": "E4", "e": "E4"}
     sizes = {"E1": 1, "E2": 1, "E3": 1, "E4": 2}
     band = [Edge("a", "b", 0.5), Edge("c", "d", 0.5), Edge("d", "e", 0.95)]
-    bridges = joining_bridges(EdgeArrays.of(band), members, 0.9)
+    bridges = joining_bridges(*edges_within(band, members), 0.9)
     assert bridges == {("d", "e")}  # what holds E4 together
     queue = partial(queue_rows, band, members, sizes, bridges=bridges)
     rows = queue({"E1": 4}, judged={("c", "d")})
@@ -152,7 +151,7 @@ def test_two_entities_are_asked_about_once_and_weak_pairs_inside_one_not_at_all(
         Edge("c", "d", 0.95, supported=False),  # inside E2, names alone: joined nothing
         Edge("c", "e", 0.7),
     ]
-    assert joining_bridges(EdgeArrays.of(band), members, 0.9) == set()
+    assert joining_bridges(*edges_within(band, members), 0.9) == set()
     queue = partial(queue_rows, band, members, sizes, links_of={}, bridges=set())
     assert [(r.left_uid, r.right_uid) for r in queue(judged=set())] == [("a", "d"), ("c", "e")]
     # Judged: the next strongest pair of the two entities is asked.
@@ -170,7 +169,7 @@ def test_only_a_pair_that_alone_holds_an_entity_together_is_asked_about() -> Non
         Edge("f", "g", 0.95),
         Edge("g", "h", 0.999),
     ]
-    bridges = joining_bridges(EdgeArrays.of(edges), members, 0.9)
+    bridges = joining_bridges(*edges_within(edges, members), 0.9)
     assert bridges == {("f", "g"), ("g", "h")}
     band = [e for e in edges if e.probability < 0.99]
     rows = queue_rows(band, members, {"E1": 3, "E2": 3}, {}, set(), bridges=bridges)

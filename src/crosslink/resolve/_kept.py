@@ -15,7 +15,7 @@ analyst reads). A run keeps:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,17 +30,18 @@ PER_RECORD = 3
 
 def kept_edges(
     edges: EdgeArrays,
-    members: Mapping[str, str],
+    within: pa.BooleanArray,
     threshold: float,
     sole: Collection[Pair],
     queued: Collection[Pair],
 ) -> list[int]:
-    """The positions of the ``edges`` a run stores, in their order (see the module)."""
+    """The positions of the ``edges`` a run stores, in their order (see the module).
+    ``within``: per edge, whether its records are in one entity (:meth:`EdgeArrays.same`)."""
     named = edges.having(sole)
     keep = set(positions(pc.or_(named, edges.having(queued))))
     # The pairs that decided an entity, selected and ordered in Arrow: millions at scale.
     deciding = pc.or_(named, pc.greater_equal(edges.probability, threshold))
-    chosen = pc.indices_nonzero(pc.and_(deciding, edges.same(members)))
+    chosen = pc.indices_nonzero(pc.and_(deciding, within))
     order = _strongest_first(edges, chosen)
     counts = [0] * len(edges.nodes)
     parent = list(range(len(edges.nodes)))  # union-find over node positions

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crosslink.errors import ResolveError
-
 __all__ = ["Edge", "EdgeArrays", "Pair", "Roots", "pair_key", "positions"]
 
 Pair = tuple[str, str]
@@ -100,34 +98,6 @@ class EdgeArrays:
             pa.array([e.supported for e in edges], pa.bool_()),
         )
 
-    @classmethod
-    def of_scored(
-        cls,
-        scored: pa.Table,
-        supported: Sequence[pa.Array | pa.ChunkedArray],
-        nodes: Sequence[str],
-    ) -> EdgeArrays:
-        """The arrays of Splink's scored pairs (``unique_id_l``, ``unique_id_r``,
-        ``match_probability``, ``match_weight``), each smaller uid first as edges are, with
-        whether each is ``supported``: built by Arrow, not pair by pair."""
-        left, right = scored["unique_id_l"], scored["unique_id_r"]
-        swap = pc.greater(left, right)
-        uids = pa.array(nodes, pa.string())
-        low = _flat(pc.index_in(pc.if_else(swap, right, left), value_set=uids))
-        high = _flat(pc.index_in(pc.if_else(swap, left, right), value_set=uids))
-        if low.null_count or high.null_count:
-            raise ResolveError("a scored pair holds a record that was not scored")
-        return cls(
-            nodes,
-            low,
-            high,
-            _flat(scored["match_probability"]).cast(pa.float64()),
-            _flat(scored["match_weight"]).cast(pa.float64()),
-            pa.concat_arrays([_flat(part) for part in supported])
-            if supported
-            else pa.array([], pa.bool_()),
-        )
-
     def __len__(self) -> int:
         return len(self.left)
 
@@ -155,9 +125,3 @@ class EdgeArrays:
 def positions(mask: pa.BooleanArray) -> list[int]:
     """The positions where ``mask`` is true, in order."""
     return list(pc.indices_nonzero(mask).to_pylist())
-
-
-def _flat(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    if isinstance(column, pa.ChunkedArray):
-        return pa.concat_arrays(column.chunks) if column.num_chunks else pa.array([], column.type)
-    return column

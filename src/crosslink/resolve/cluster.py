@@ -102,7 +102,10 @@ def cluster(
         pairs = _pair_table(arrays, joining)
     components = _components(backend, node_list, linked, pairs)
     if check is not None:
-        scored = {pair_key(e.left, e.right) for e in edges} | apart
+        if arrays is None:
+            scored = {pair_key(e.left, e.right) for e in edges} | apart
+        else:  # the edges of a run: smaller uid first already (no call per pair)
+            scored = {(e.left, e.right) for e in edges} | apart
         found = check(_unscored(components, scored, max_check))
         apart |= {p for p in found if p not in rules.same}
     if apart:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ import pyarrow.compute as pc
 from splink import Linker
 from splink.internals.chunking import _blocked_pairs_cache_key
 
+from crosslink.resolve._keyorder import in_key_order
 from crosslink.resolve._pairs import EdgeArrays
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import Edge, pair_key
@@ -41,9 +41,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-_SLICE = 200_000
-"""Scored pairs turned into edges at a time."""
 
 
 @dataclass(frozen=True)
@@ -261,12 +258,9 @@ def score(
         *(f"gamma_{n}" for n in names),
         *(f"mw_tf_adj_{n}" for n in tf_names),
     ]
-    # In key order (smaller uid first; bytes, as Python and the store compare them), the
-    # order of the tables the edges fill: sorted by the engine's threads, not by Python.
     kept = frame.query_sql(
         f"SELECT {', '.join(wanted)}, ({conflict}) AS __conflict "  # noqa: S608  (numbers and names of ours)
-        f"FROM {{this}} WHERE match_probability >= {float(floor)!r} OR ({conflict}) "
-        "ORDER BY least(unique_id_l, unique_id_r), greatest(unique_id_l, unique_id_r)"
+        f"FROM {{this}} WHERE match_probability >= {float(floor)!r} OR ({conflict})"
     )
     # The pairs blocked (most of the memory at scale) are dropped before the kept ones come
     # back, and their memory handed back: scoring a million persons peaked 6.7 -> 5.0 GB.
@@ -284,51 +278,14 @@ def score(
     }
     above = table.filter(pc.greater_equal(table["match_probability"], floor))
     del table, against
-    edges: list[Edge] = []
-    details, backing = [], []
-    # A slice at a time: Python lists of a million pairs' values, and the pieces of their
-    # evidence text, would each outweigh the edges they make.
-    for start in range(0, above.num_rows, _SLICE):
-        part = above.slice(start, _SLICE)
-        supported = _supported(part, names, tf_names, rule)
-        edges += _edges(part, supported)
-        details.append(compact(part, names, tf_names))
-        backing.append(supported)
+
+    def read(part: pa.Table) -> tuple[pa.Array, pa.Array]:
+        return _supported(part, names, tf_names, rule), compact(part, names, tf_names)
+
+    edges, detail, arrays = in_key_order(above, read, None if nodes is None else sorted(nodes))
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
-    arrays = None if nodes is None else EdgeArrays.of_scored(above, backing, nodes)
-    detail = pa.chunked_array(details, pa.string())
     return Scored(edges, conflicts, detail, model, training, arrays=arrays)
-
-
-def _edges(part: pa.Table, supported: pa.Array) -> list[Edge]:
-    """The edges of a slice of scored pairs, each pair smaller uid first (:func:`pair_key`)."""
-    left, right = part["unique_id_l"], part["unique_id_r"]
-    # Ordered by Arrow (UTF-8 bytes: code-point order, as Python's): per pair in Python, a
-    # tenth of the scoring time at a million records.
-    swap = pc.greater(left, right)
-    low, high = _uids(pc.if_else(swap, right, left)), _uids(pc.if_else(swap, left, right))
-    return [
-        Edge(a, b, probability, weight, backed)
-        for a, b, probability, weight, backed in zip(
-            low,
-            high,
-            part["match_probability"].to_pylist(),
-            part["match_weight"].to_pylist(),
-            supported.to_pylist(),
-            strict=True,
-        )
-    ]
-
-
-def _uids(column: Any) -> list[str]:
-    """The uids of ``column`` as Python strings, one interned string per record rather than
-    one per pair end (at a million records, millions of copies)."""
-    encoded = pc.dictionary_encode(column)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    names = list(map(sys.intern, encoded.dictionary.to_pylist()))
-    return [names[i] for i in encoded.indices.to_pylist()]
 
 
 def _supported(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import igraph as ig
+import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, func, select
 
@@ -169,18 +170,19 @@ def _hub(row: QueueRow, count: Counter[str]) -> str | None:
 
 def joining_bridges(
     edges: EdgeArrays,
-    members: Mapping[str, str],
+    within: pa.BooleanArray,
     threshold: float,
     sole: Collection[tuple[str, str]] = (),
 ) -> set[tuple[str, str]]:
     """The pairs that joined an entity (at or above ``threshold`` and supported, or a
     ``sole`` namesake's) and whose loss would split it: no other path of joining pairs links their
-    records."""
+    records. ``within``: per edge, whether its records are in one entity
+    (:meth:`EdgeArrays.same`)."""
     joining = pc.or_(
         pc.and_(pc.greater_equal(edges.probability, threshold), edges.supported),
         edges.having(sole),
     )
-    joined = pc.indices_nonzero(pc.and_(joining, edges.same(members)))
+    joined = pc.indices_nonzero(pc.and_(joining, within))
     lefts, rights = edges.left.take(joined).to_pylist(), edges.right.take(joined).to_pylist()
     graph = ig.Graph(n=len(edges.nodes), edges=list(zip(lefts, rights, strict=True)))
     nodes = edges.nodes

@@ -106,13 +106,13 @@ def store_run(
         # The edges come in key order: rows append to the tables' primary key.
         with phase(entity_type, "queue"):
             arrays = scored.arrays or EdgeArrays.of(scored.edges, list(assignment.members))
+            within = arrays.same(assignment.members)
             # Before the edges are written: their pages would crowd the links out of the cache.
-            rows = _queue(conn, entity_type, opts, scored, assignment, arrays)
+            rows = _queue(conn, entity_type, opts, scored, assignment, arrays, within)
         with phase(entity_type, "write edges"):
             queued = {(r.left_uid, r.right_uid) for r in rows}
-            members = assignment.members
-            kept = kept_edges(arrays, members, opts.threshold, scored.sole, queued)
-            del arrays
+            kept = kept_edges(arrays, within, opts.threshold, scored.sole, queued)
+            del arrays, within
             _write_edges(conn, entity_type, run_id, scored, kept)
         with phase(entity_type, "write queue"):
             columns = ("entity_type", "run_id", *QueueRow._fields)
@@ -318,12 +318,13 @@ def _queue(
     scored: Scored,
     assignment: Assignment,
     arrays: EdgeArrays,
+    within: pa.BooleanArray,
 ) -> list[QueueRow]:
     """The run's review queue, once its entities are stored (their links are counted in the
     database): its uncertain pairs, in key order, but those judged. ``arrays``: the run's
-    edges as arrays (:class:`EdgeArrays`)."""
+    edges as arrays (:class:`EdgeArrays`); ``within``: whether each is inside one entity."""
     members = assignment.members
-    bridges = joining_bridges(arrays, members, opts.threshold, scored.sole)
+    bridges = joining_bridges(arrays, within, opts.threshold, scored.sole)
     probability = arrays.probability
     # Pairs that agree on names alone wait for an analyst however high they score.
     uncertain = pc.and_(
@@ -333,7 +334,7 @@ def _queue(
     band = pc.or_(uncertain, arrays.having(scored.sole))
     # A pair inside one entity is asked about only if it is a bridge (queue_rows): the
     # others, most of the band at scale, are left out here, in Arrow.
-    asked = pc.or_(pc.invert(arrays.same(members)), arrays.having(bridges))
+    asked = pc.or_(pc.invert(within), arrays.having(bridges))
     edges = scored.edges
     return queue_rows(
         (edges[i] for i in positions(pc.and_(band, asked))),
