@@ -1,4 +1,7 @@
-"""From scored pairs to clusters: Splink's connected components, then human constraints.
+"""From scored pairs to clusters: connected components, then human constraints.
+
+The components of a run's pairs (given as arrays) are igraph's, over the records' positions;
+of pairs given one by one (forced by judgements), Splink's.
 
 Analysts' judgements outrank the model: a *same* pair is an edge whatever the score; a
 *different* pair is never an edge, and, because two records can still meet through others,
@@ -21,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import igraph as ig
 import pyarrow as pa
 import pyarrow.compute as pc
 from splink.clustering import cluster_pairwise_predictions_at_threshold
@@ -96,11 +100,11 @@ def cluster(
         kept = [e for e in edges if pair_key(e.left, e.right) not in rules.different]
     forced = [Edge(a, b, 1.0) for a, b in sorted(rules.same) if a != b]
     linked = [e for e in kept if e.probability >= threshold and e.supported] + forced
-    pairs = None
-    if arrays is not None and kept is edges and not forced:
+    if arrays is not None and kept is edges and not forced and arrays.nodes == node_list:
         joining = pc.and_(pc.greater_equal(arrays.probability, threshold), arrays.supported)
-        pairs = _pair_table(arrays, joining)
-    components = _components(backend, node_list, linked, pairs)
+        components = _connected(arrays, joining)
+    else:
+        components = _components(backend, node_list, linked)
     if check is not None:
         if arrays is None:
             scored = {pair_key(e.left, e.right) for e in edges} | apart
@@ -141,35 +145,34 @@ def _unscored(components: dict[str, str], scored: set[Pair], max_check: int) -> 
     return out
 
 
-def _pair_table(arrays: EdgeArrays, mask: pa.BooleanArray) -> pa.Table:
-    """The pairs of ``arrays`` where ``mask`` holds, as the table Splink clusters."""
+def _connected(arrays: EdgeArrays, mask: pa.BooleanArray) -> dict[str, str]:
+    """The connected components of the pairs of ``arrays`` where ``mask`` holds, each keyed
+    by its smallest uid: by igraph on the records' positions (at a million records, 3 million
+    pairs), where Splink's would make tables of their uids and join them round after round."""
     at = pc.indices_nonzero(mask)
-    uids = pa.array(arrays.nodes, pa.string())
-    return pa.table(
-        {
-            "unique_id_l": uids.take(arrays.left.take(at)),
-            "unique_id_r": uids.take(arrays.right.take(at)),
-            "match_probability": arrays.probability.take(at),
-        }
-    )
+    ends = zip(arrays.left.take(at).to_pylist(), arrays.right.take(at).to_pylist(), strict=True)
+    nodes = arrays.nodes
+    membership = ig.Graph(n=len(nodes), edges=list(ends)).connected_components().membership
+    first: dict[int, int] = {}  # component -> its first position: its smallest uid (sorted)
+    for position, part in enumerate(membership):
+        first.setdefault(part, position)
+    return {uid: nodes[first[part]] for uid, part in zip(nodes, membership, strict=True)}
 
 
-def _components(
-    backend: Backend, nodes: list[str], edges: list[Edge], pairs: pa.Table | None = None
-) -> dict[str, str]:
-    """Connected components of ``edges`` (given as a table in ``pairs`` when made there)."""
+def _components(backend: Backend, nodes: list[str], edges: list[Edge]) -> dict[str, str]:
     if not edges:
         return {n: n for n in nodes}
     node_table = backend.register(pa.table({"unique_id": pa.array(nodes, pa.string())}), "_nodes")
-    if pairs is None:
-        pairs = pa.table(
+    edge_table = backend.register(
+        pa.table(
             {
                 "unique_id_l": pa.array([e.left for e in edges], pa.string()),
                 "unique_id_r": pa.array([e.right for e in edges], pa.string()),
                 "match_probability": pa.array([e.probability for e in edges], pa.float64()),
             }
-        )
-    edge_table = backend.register(pairs, "_edges")
+        ),
+        "_edges",
+    )
     result = cluster_pairwise_predictions_at_threshold(
         node_table, edge_table, backend.db_api, "unique_id"
     )
