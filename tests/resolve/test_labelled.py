@@ -92,7 +92,7 @@ def _scored_keys(backend: Backend, raws: list[RawRecord], train: TrainOptions) -
         backend, table, model_for("Person"), stored_model=None, options=train, labels=None
     )
     uids = table["unique_id"].to_pylist()
-    scored = score(backend, linker, 0.01, how, nodes=uids)
+    scored = score(backend, linker, 0.01, how, nodes=table["unique_id"])
     # The edges as the engine's arrays are the edges as Python made them, position by position.
     assert scored.arrays is not None
     assert scored.arrays.nodes == sorted(uids)
@@ -179,7 +179,7 @@ def test_the_edges_as_arrays_make_the_clusters_the_list_makes() -> None:
     )
     rule = ConflictRule.of(spec, 0.01, 11.0)
     nodes = table["unique_id"].to_pylist()
-    scored = score(backend, linker, 0.3, how, rule, nodes)
+    scored = score(backend, linker, 0.3, how, rule, table["unique_id"])
     made = [
         cluster(
             backend,

@@ -101,13 +101,13 @@ def _score_and_cluster(
         strict_dates=strict,
         names_alone_join=opts.names_alone_join,
     )
-    uids = list(map(sys.intern, table["unique_id"].to_pylist()))
     with phase(entity_type, "score"):
-        scored = score(backend, linker, edge_floor(spec, opts.edge_floor), how, rule, uids)
+        floor = edge_floor(spec, opts.edge_floor)
+        scored = score(backend, linker, floor, how, rule, table["unique_id"])
     with phase(entity_type, "cluster"):
         clusters = cluster(
             backend,
-            uids,
+            scored.arrays.nodes if scored.arrays else _interned(table["unique_id"]),
             scored.edges,
             opts.threshold,
             rules,
@@ -130,3 +130,7 @@ def _stored_model(conn: Connection, entity_type: str) -> dict[str, Any] | None:
         .limit(1)
     ).scalar()
     return json.loads(text) if text else None
+
+
+def _interned(uids: pa.ChunkedArray) -> list[str]:
+    return list(map(sys.intern, uids.to_pylist()))

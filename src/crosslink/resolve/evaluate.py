@@ -157,7 +157,8 @@ def resolve_table(
     )
     # Pairs below the threshold too: they are the rivals of a sole candidate.
     nodes = table["unique_id"].to_pylist()
-    scored = score(backend, linker, edge_floor(spec, min(threshold, 0.3)), how, rule, nodes)
+    floor = edge_floor(spec, min(threshold, 0.3))
+    scored = score(backend, linker, floor, how, rule, table["unique_id"])
     return cluster(
         backend,
         nodes,

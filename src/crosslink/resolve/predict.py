@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -231,12 +231,13 @@ def score(
     floor: float,
     training: str,
     rule: ConflictRule | None = None,
-    nodes: Sequence[str] | None = None,
+    nodes: pa.Array | pa.ChunkedArray | None = None,
 ) -> Scored:
     """Every blocked pair with probability >= ``floor`` as an edge, every conflict by
     ``rule`` as a conflict (an incompatible pair above the floor is both: it may be
     reviewed, but never joins). ``nodes``: the uids of the records scored, to have the
-    edges as arrays too (:class:`EdgeArrays`)."""
+    edges as arrays too (:class:`EdgeArrays`), over those uids sorted and interned
+    (``Scored.arrays.nodes``); made into Python strings only once the engine has scored."""
     rule = rule or ConflictRule(below=0.0)
     levels = _levels(linker)
     names = list(levels)
@@ -282,7 +283,8 @@ def score(
     def read(part: pa.Table) -> tuple[pa.Array, pa.Array]:
         return _supported(part, names, tf_names, rule), compact(part, names, tf_names)
 
-    edges, detail, arrays = in_key_order(above, read, None if nodes is None else sorted(nodes))
+    uids = None if nodes is None else sorted(map(sys.intern, nodes.to_pylist()))
+    edges, detail, arrays = in_key_order(above, read, uids)
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
     return Scored(edges, conflicts, detail, model, training, arrays=arrays)
