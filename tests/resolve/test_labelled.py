@@ -179,7 +179,7 @@ def test_the_edges_as_arrays_make_the_clusters_the_list_makes() -> None:
     )
     rule = ConflictRule.of(spec, 0.01, 11.0)
     nodes = table["unique_id"].to_pylist()
-    scored = score(backend, linker, 0.3, how, rule, table["unique_id"])
+    scored = score(backend, linker, 0.3, how, rule, nodes=table["unique_id"])
     made = [
         cluster(
             backend,

@@ -7,7 +7,6 @@ connection (:mod:`crosslink.resolve._aside`) while this one writes another type'
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -103,11 +102,11 @@ def _score_and_cluster(
     )
     with phase(entity_type, "score"):
         floor = edge_floor(spec, opts.edge_floor)
-        scored = score(backend, linker, floor, how, rule, table["unique_id"])
+        scored = score(backend, linker, floor, how, rule, nodes=table["unique_id"])
     with phase(entity_type, "cluster"):
         clusters = cluster(
             backend,
-            scored.arrays.nodes if scored.arrays else _interned(table["unique_id"]),
+            scored.arrays.nodes,
             scored.edges,
             opts.threshold,
             rules,
@@ -130,7 +129,3 @@ def _stored_model(conn: Connection, entity_type: str) -> dict[str, Any] | None:
         .limit(1)
     ).scalar()
     return json.loads(text) if text else None
-
-
-def _interned(uids: pa.ChunkedArray) -> list[str]:
-    return list(map(sys.intern, uids.to_pylist()))

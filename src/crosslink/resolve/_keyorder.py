@@ -8,9 +8,7 @@ uids, not the engine on the uids: it sorted every column of millions of pairs (4
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,11 +28,11 @@ text."""
 
 
 def in_key_order(
-    above: pa.Table, read: Read, nodes: list[str] | None
-) -> tuple[list[Edge], pa.ChunkedArray, EdgeArrays | None]:
+    above: pa.Table, read: Read, nodes: list[str]
+) -> tuple[list[Edge], pa.ChunkedArray, EdgeArrays]:
     """The edges of the scored pairs ``above`` in key order (smaller uid, then larger; code
     points, as Python and the store compare them: the order of the tables they fill), their
-    evidence texts, and, given the records' ``nodes`` (sorted), the edges as arrays."""
+    evidence texts, and the edges as arrays over the records' ``nodes`` (sorted)."""
     order, low, high = _key_order(above, nodes)
     edges: list[Edge] = []
     details, backing = [], []
@@ -43,19 +41,11 @@ def in_key_order(
     for start in range(0, above.num_rows, _SLICE):
         part = above.take(order.slice(start, _SLICE))
         supported, texts = read(part)
-        if nodes is None or low is None or high is None:
-            ends = _ends(part)
-        else:
-            ends = (
-                [nodes[i] for i in low.slice(start, _SLICE).to_pylist()],
-                [nodes[i] for i in high.slice(start, _SLICE).to_pylist()],
-            )
-        edges += _edges(part, supported, *ends)
+        lefts = [nodes[i] for i in low.slice(start, _SLICE).to_pylist()]
+        rights = [nodes[i] for i in high.slice(start, _SLICE).to_pylist()]
+        edges += _edges(part, supported, lefts, rights)
         details.append(texts)
         backing.append(_flat(supported))
-    detail = pa.chunked_array(details, pa.string())
-    if nodes is None or low is None or high is None:
-        return edges, detail, None
     arrays = EdgeArrays(
         nodes,
         low,
@@ -64,46 +54,26 @@ def in_key_order(
         _flat(above["match_weight"].take(order)).cast(pa.float64()),
         pa.concat_arrays(backing) if backing else pa.array([], pa.bool_()),
     )
-    return edges, detail, arrays
+    return edges, pa.chunked_array(details, pa.string()), arrays
 
 
-def _key_order(
-    above: pa.Table, nodes: list[str] | None
-) -> tuple[pa.Array, pa.Array | None, pa.Array | None]:
-    """The order of ``above`` by pair key, and given the sorted ``nodes``, the positions of
-    each pair's smaller and larger uid among them, in that order."""
-    left, right = above["unique_id_l"], above["unique_id_r"]
-    by = [("low", "ascending"), ("high", "ascending")]
-    if nodes is None:
-        swap = pc.greater(left, right)
-        keys = pa.table(
-            {"low": pc.if_else(swap, right, left), "high": pc.if_else(swap, left, right)}
-        )
-        return pc.sort_indices(keys, sort_keys=by), None, None
+def _key_order(above: pa.Table, nodes: list[str]) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """The order of ``above`` by pair key, and the positions among the sorted ``nodes`` of
+    each pair's smaller and larger uid, in that order."""
     uids = pa.array(nodes, pa.string())
-    a = _flat(pc.index_in(left, value_set=uids))
-    b = _flat(pc.index_in(right, value_set=uids))
+    a = _flat(pc.index_in(above["unique_id_l"], value_set=uids))
+    b = _flat(pc.index_in(above["unique_id_r"], value_set=uids))
     if a.null_count or b.null_count:
         raise ResolveError("a scored pair holds a record that was not scored")
     swap = pc.greater(a, b)  # positions among sorted uids compare as the uids do
     low, high = pc.if_else(swap, b, a), pc.if_else(swap, a, b)
+    by = [("low", "ascending"), ("high", "ascending")]
     order = pc.sort_indices(pa.table({"low": low, "high": high}), sort_keys=by)
     return order, low.take(order), high.take(order)
 
 
 def _flat(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    if isinstance(column, pa.ChunkedArray):
-        return pa.concat_arrays(column.chunks) if column.num_chunks else pa.array([], column.type)
-    return column
-
-
-def _ends(part: pa.Table) -> tuple[list[str], list[str]]:
-    """The smaller and the larger uid of each pair of ``part`` (:func:`pair_key`)."""
-    left, right = part["unique_id_l"], part["unique_id_r"]
-    # Ordered by Arrow (UTF-8 bytes: code-point order, as Python's): per pair in Python, a
-    # tenth of the scoring time at a million records.
-    swap = pc.greater(left, right)
-    return _uids(pc.if_else(swap, right, left)), _uids(pc.if_else(swap, left, right))
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
 def _edges(part: pa.Table, supported: pa.Array, lefts: list[str], rights: list[str]) -> list[Edge]:
@@ -119,13 +89,3 @@ def _edges(part: pa.Table, supported: pa.Array, lefts: list[str], rights: list[s
             strict=True,
         )
     ]
-
-
-def _uids(column: Any) -> list[str]:
-    """The uids of ``column`` as Python strings, one interned string per record rather than
-    one per pair end (at a million records, millions of copies)."""
-    encoded = pc.dictionary_encode(column)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    names = list(map(sys.intern, encoded.dictionary.to_pylist()))
-    return [names[i] for i in encoded.indices.to_pylist()]

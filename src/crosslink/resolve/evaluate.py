@@ -158,7 +158,7 @@ def resolve_table(
     # Pairs below the threshold too: they are the rivals of a sole candidate.
     nodes = table["unique_id"].to_pylist()
     floor = edge_floor(spec, min(threshold, 0.3))
-    scored = score(backend, linker, floor, how, rule, table["unique_id"])
+    scored = score(backend, linker, floor, how, rule, nodes=table["unique_id"])
     return cluster(
         backend,
         nodes,

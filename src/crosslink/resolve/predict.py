@@ -134,13 +134,13 @@ class Scored:
     holds millions of them."""
     model: dict[str, Any]
     training: str
+    arrays: EdgeArrays
+    """``edges`` as arrays, over the uids of the records scored, sorted and interned."""
     sole: set[tuple[str, str]] = field(default_factory=set)
     """Pairs that agree on names alone and joined as a sole candidate (set by clustering):
     they join like supported pairs, and wait for review however high they score."""
     ties: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     """Of those, the pairs that joined on ties they share, with the kinds of ties."""
-    arrays: EdgeArrays | None = None
-    """``edges`` as arrays, when the records were given (:func:`score`)."""
 
 
 def build_linker(
@@ -231,13 +231,14 @@ def score(
     floor: float,
     training: str,
     rule: ConflictRule | None = None,
-    nodes: pa.Array | pa.ChunkedArray | None = None,
+    *,
+    nodes: pa.Array | pa.ChunkedArray,
 ) -> Scored:
     """Every blocked pair with probability >= ``floor`` as an edge, every conflict by
     ``rule`` as a conflict (an incompatible pair above the floor is both: it may be
-    reviewed, but never joins). ``nodes``: the uids of the records scored, to have the
-    edges as arrays too (:class:`EdgeArrays`), over those uids sorted and interned
-    (``Scored.arrays.nodes``); made into Python strings only once the engine has scored."""
+    reviewed, but never joins). ``nodes``: the uids of the records scored; the edges come
+    as arrays too (:class:`EdgeArrays`), over those uids sorted and interned
+    (``Scored.arrays.nodes``), made into Python strings only once the engine has scored."""
     rule = rule or ConflictRule(below=0.0)
     levels = _levels(linker)
     names = list(levels)
@@ -283,11 +284,11 @@ def score(
     def read(part: pa.Table) -> tuple[pa.Array, pa.Array]:
         return _supported(part, names, tf_names, rule), compact(part, names, tf_names)
 
-    uids = None if nodes is None else sorted(map(sys.intern, nodes.to_pylist()))
+    uids = sorted(map(sys.intern, nodes.to_pylist()))
     edges, detail, arrays = in_key_order(above, read, uids)
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
-    return Scored(edges, conflicts, detail, model, training, arrays=arrays)
+    return Scored(edges, conflicts, detail, model, training, arrays)
 
 
 def _supported(

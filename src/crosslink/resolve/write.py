@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Table, delete, select
 
 from crosslink.access import Clock
 from crosslink.resolve._kept import kept_edges
-from crosslink.resolve._pairs import EdgeArrays, positions
+from crosslink.resolve._pairs import positions
 from crosslink.resolve.ids import Assignment, assign_ids
 from crosslink.resolve.judgements import list_judgements
 from crosslink.resolve.predict import Scored
@@ -105,14 +105,13 @@ def store_run(
             _leave_members(conn, [uid for uid in previous if uid not in assignment.members])
         # The edges come in key order: rows append to the tables' primary key.
         with phase(entity_type, "queue"):
-            arrays = scored.arrays or EdgeArrays.of(scored.edges, list(assignment.members))
-            within = arrays.same(assignment.members)
+            within = scored.arrays.same(assignment.members)
             # Before the edges are written: their pages would crowd the links out of the cache.
-            rows = _queue(conn, entity_type, opts, scored, assignment, arrays, within)
+            rows = _queue(conn, entity_type, opts, scored, assignment, within)
         with phase(entity_type, "write edges"):
             queued = {(r.left_uid, r.right_uid) for r in rows}
-            kept = kept_edges(arrays, within, opts.threshold, scored.sole, queued)
-            del arrays, within
+            kept = kept_edges(scored.arrays, within, opts.threshold, scored.sole, queued)
+            del within
             _write_edges(conn, entity_type, run_id, scored, kept)
         with phase(entity_type, "write queue"):
             columns = ("entity_type", "run_id", *QueueRow._fields)
@@ -317,13 +316,12 @@ def _queue(
     opts: ResolveOptions,
     scored: Scored,
     assignment: Assignment,
-    arrays: EdgeArrays,
     within: pa.BooleanArray,
 ) -> list[QueueRow]:
     """The run's review queue, once its entities are stored (their links are counted in the
-    database): its uncertain pairs, in key order, but those judged. ``arrays``: the run's
-    edges as arrays (:class:`EdgeArrays`); ``within``: whether each is inside one entity."""
-    members = assignment.members
+    database): its uncertain pairs, in key order, but those judged. ``within``: whether each
+    of the run's edges is inside one entity."""
+    members, arrays = assignment.members, scored.arrays
     bridges = joining_bridges(arrays, within, opts.threshold, scored.sole)
     probability = arrays.probability
     # Pairs that agree on names alone wait for an analyst however high they score.
