@@ -78,6 +78,7 @@ class EdgeArrays:
     ) -> None:
         self.nodes = list(nodes)
         self._index: dict[str, int] | None = None  # uid -> position, made when first needed
+        self._pair_codes: pa.Array | None = None  # left * len(nodes) + right, likewise
         self.left, self.right = left.cast(pa.int32()), right.cast(pa.int32())
         self.probability, self.bits = probability, bits
         self.supported = supported
@@ -101,6 +102,13 @@ class EdgeArrays:
     def __len__(self) -> int:
         return len(self.left)
 
+    def ends(self, mask: pa.BooleanArray) -> list[tuple[int, int]]:
+        """The (left, right) positions of the edges where ``mask`` holds, in their order:
+        the edge list of a graph over ``nodes`` (igraph)."""
+        at = pc.indices_nonzero(mask)
+        lefts, rights = self.left.take(at).to_pylist(), self.right.take(at).to_pylist()
+        return list(zip(lefts, rights, strict=True))
+
     def same(self, members: Mapping[str, str]) -> pa.BooleanArray:
         """Per edge: whether ``members`` (uid -> group) puts both its records in one group."""
         numbers: dict[str, int] = {}
@@ -118,8 +126,11 @@ class EdgeArrays:
         return pc.is_in(self._codes(), value_set=pa.array(wanted, pa.int64()))
 
     def _codes(self) -> pa.Array:
-        n = pa.scalar(len(self.nodes), pa.int64())
-        return pc.add(pc.multiply(self.left.cast(pa.int64()), n), self.right.cast(pa.int64()))
+        if self._pair_codes is None:
+            n = pa.scalar(len(self.nodes), pa.int64())
+            left, right = self.left.cast(pa.int64()), self.right.cast(pa.int64())
+            self._pair_codes = pc.add(pc.multiply(left, n), right)
+        return self._pair_codes
 
 
 def positions(mask: pa.BooleanArray) -> list[int]:

@@ -149,10 +149,9 @@ def _connected(arrays: EdgeArrays, mask: pa.BooleanArray) -> dict[str, str]:
     """The connected components of the pairs of ``arrays`` where ``mask`` holds, each keyed
     by its smallest uid: by igraph on the records' positions (at a million records, 3 million
     pairs), where Splink's would make tables of their uids and join them round after round."""
-    at = pc.indices_nonzero(mask)
-    ends = zip(arrays.left.take(at).to_pylist(), arrays.right.take(at).to_pylist(), strict=True)
     nodes = arrays.nodes
-    membership = ig.Graph(n=len(nodes), edges=list(ends)).connected_components().membership
+    graph = ig.Graph(n=len(nodes), edges=arrays.ends(mask))
+    membership = graph.connected_components().membership
     first: dict[int, int] = {}  # component -> its first position: its smallest uid (sorted)
     for position, part in enumerate(membership):
         first.setdefault(part, position)

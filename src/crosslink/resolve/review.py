@@ -182,11 +182,9 @@ def joining_bridges(
         pc.and_(pc.greater_equal(edges.probability, threshold), edges.supported),
         edges.having(sole),
     )
-    joined = pc.indices_nonzero(pc.and_(joining, within))
-    lefts, rights = edges.left.take(joined).to_pylist(), edges.right.take(joined).to_pylist()
-    graph = ig.Graph(n=len(edges.nodes), edges=list(zip(lefts, rights, strict=True)))
-    nodes = edges.nodes
-    return {(nodes[lefts[i]], nodes[rights[i]]) for i in graph.bridges()}
+    ends, nodes = edges.ends(pc.and_(joining, within)), edges.nodes
+    graph = ig.Graph(n=len(nodes), edges=ends)
+    return {(nodes[ends[i][0]], nodes[ends[i][1]]) for i in graph.bridges()}
 
 
 def review_queue(
