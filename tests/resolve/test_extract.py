@@ -193,6 +193,16 @@ def test_a_name_in_arabic_script_meets_its_latin_spelling() -> None:
     assert written["given_skel"] == transliterated["given_skel"]
 
 
+def test_a_family_name_that_repeats_the_given_name_is_kept() -> None:
+    # "Youssef Ben Youssef" in Arabic script, the given name written apart in Latin: the
+    # given name drops out once, and the family name meets its glued Latin spelling.
+    intake = RawRecord("p1", OWN, {"first_name": ["Youssef"], "name": ["يوسف بن يوسف"]})
+    register = RawRecord("p2", OWN, {"first_name": ["Youssef"], "last_name": ["Benyoussef"]})
+    written, latin = person_row(intake), person_row(register)
+    assert written["family"] == "bn ywsf"
+    assert written["family_skel"] == latin["family_skel"] == "bnsf"
+
+
 def test_linked_evidence_is_read_from_the_linked_records_and_their_covering_index(
     sqlite_store: Store,
 ) -> None:

@@ -64,6 +64,29 @@ def test_name_fingerprints_follow_the_arabic_article_both_ways(
     assert _last_name_fingerprints(store) == current
 
 
+def test_name_fingerprints_keep_a_word_with_an_ayn_whole_both_ways(
+    store: Store, tmp_path: Path
+) -> None:
+    with store.transaction() as conn:
+        add_source(conn, Source("be-police", "Federal Police", "THB reports", "BE"))
+    rows = [
+        HEADER,
+        "P1;بلعيد;سعيد;1977;Marokkaans;slachtoffer;;;",
+        "P2;Saʿid;Belaid;1980;Marokkaans;getuige;;;",  # ʿ: ayn in a scholarly transliteration
+        "P3;الجبوري;أحمد;1977;Irakees;slachtoffer;;;",  # no ayn: left as it is
+    ]
+    mapping = parse_mapping(POLICE_MAPPING, "test-police.yaml")
+    run_import(store, write_csv(tmp_path / "pv.csv", rows), mapping)
+    current = {"بلعيد": "blyd", "Saʿid": "said", "الجبوري": "jbwry"}
+    assert _last_name_fingerprints(store) == current
+    with store.transaction() as conn:
+        command.downgrade(store.alembic_config(conn), "0009")
+    # As revision 0009's code stored them: split at the ayn.
+    assert _last_name_fingerprints(store) == {**current, "بلعيد": "bl yd", "Saʿid": "id sa"}
+    store.migrate()
+    assert _last_name_fingerprints(store) == current
+
+
 def _link_indexes(store: Store) -> dict[str, list[str]]:
     with store.engine.connect() as conn:
         found = inspect(conn).get_indexes("links")

@@ -88,9 +88,14 @@ def _split_name(
 
 def _without(parts: list[str], known: str) -> str:
     """The tokens of a full name that are not the known part (compared by consonant skeleton:
-    a name written without vowels still drops out)."""
-    drop = {skeleton(k) for k in known.split()} | set(known.split())
-    return " ".join(p for p in parts if p not in drop and skeleton(p) not in drop)
+    a name written without vowels still drops out). Each known token drops one token only:
+    in "Youssef Ben Youssef" the family name repeats the given one."""
+    rest = list(parts)
+    for token in known.split():
+        found = next((p for p in rest if p == token or skeleton(p) == skeleton(token)), None)
+        if found is not None:
+            rest.remove(found)
+    return " ".join(rest)
 
 
 @lru_cache(maxsize=_CACHE)

@@ -53,6 +53,8 @@ def test_rejects(raw: str, reason: str) -> None:
         # The Arabic article is one word with the name in Arabic script: set apart.
         ("أحمد الجبوري", "hmd l jbwry"),
         ("ليلى", "lyla"),  # a name that begins with ل
+        ("سعيد بنعلي", "syd bnly"),  # ayn (ع, "`") is a mark inside a word, not a boundary
+        ("Saʿid", "said"),
     ],
 )
 def test_latin(cleaned: str, latin: str) -> None:
@@ -103,6 +105,9 @@ def test_compare_different(a: str, b: str) -> None:
         ("elamrani", "amrani"),
         ("seddiqi", "sdyqy"),
         ("khalil", "hll"),
+        ("sara", "srh"),  # the feminine ending ة, written "h"
+        ("fatima", "ftmh"),
+        ("nazari", "ndhry"),  # Persian ظ, said "z"
     ],
 )
 def test_transliterations_share_a_skeleton(a: str, b: str) -> None:
@@ -113,6 +118,9 @@ def test_skeleton_keeps_what_tells_names_apart() -> None:
     assert name.skeleton("alina") == "ln"  # too short to carry an article
     assert name.skeleton("ion pop") == "np"
     assert name.skeleton("amrani") != name.skeleton("amari")
+    # A final "h" that makes a digraph stays.
+    assert name.skeleton("shah") == "sh" != name.skeleton("sa")
+    assert name.skeleton("joseph") == "jsph"
 
 
 def test_fingerprint_and_phonetic() -> None:

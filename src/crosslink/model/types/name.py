@@ -63,6 +63,16 @@ _DOUBLES = re.compile(r"(.)\1+")
 # The Arabic article: glued to a Latin name ("Aljubouri", "Elamrani"), and in Arabic script
 # (الجبوري), where it is written as one word with the name.
 _GLUED_ARTICLE = re.compile(r"^[ae]l(?=[a-z]{4})")
+# Arabic and Persian script end a feminine name with a letter transliterated "h" (سارة: srh,
+# فاطمه: ftmh) that Latin spellings mostly leave out (Sara, Fatima): a final "h" after a
+# consonant is dropped, unless it makes a digraph (sh, ch, th, ph, gh, zh). Applied once the
+# vowels are gone, so whatever precedes it is a consonant.
+_TA_MARBUTA = re.compile(r"(?<=[^cgpstz])h$")
+# Persian says ظ and ذ (transliterated "dh": نظری, ndhry) as "z" (Nazari).
+_DH = re.compile(r"dh")
+# Ayn (ع, and the ʿ of scholarly transliteration) becomes "`" in ASCII: a mark inside a word
+# ("s`yd", Said), never a boundary between two.
+_MARKS = str.maketrans("", "", "'`")
 _ARABIC_ARTICLE = re.compile(r"(?<!\w)ال(?=\w\w)")
 
 
@@ -112,7 +122,7 @@ def validate(raw: str, ctx: CleanContext = DEFAULT_CONTEXT) -> str | None:
 @lru_cache(maxsize=_CACHE_SIZE)
 def latin(cleaned: str) -> str:
     """Lowercase ASCII Latin form: transliterated, diacritics and apostrophes dropped."""
-    text = ascii_lower(_ARABIC_ARTICLE.sub("ال ", cleaned)).replace("'", "")
+    text = ascii_lower(_ARABIC_ARTICLE.sub("ال ", cleaned)).translate(_MARKS)
     return collapse(_LATIN_SPLIT.sub(" ", text))
 
 
@@ -177,11 +187,16 @@ def _metaphone(token: str) -> str:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def skeleton(text: str) -> str:
-    """The consonants of latin tokens, doubles merged, without a glued Arabic article, "kh"
-    read as "h" (Cyrillic х): transliterations that differ in vowels agree (Mohammed, Mhmd;
-    Aljubouri, jbwry)."""
-    kept = (_VOWELS.sub("", _GLUED_ARTICLE.sub("", t).replace("kh", "h")) for t in text.split())
-    return _DOUBLES.sub(r"\1", "".join(kept))
+    """The consonants of latin tokens, doubles merged, without a glued Arabic article or a
+    final "h" after a consonant, "kh" read as "h" (Cyrillic х) and "dh" as "z":
+    transliterations that differ in vowels agree (Mohammed, Mhmd; Aljubouri, jbwry; Sara,
+    srh)."""
+    return _DOUBLES.sub(r"\1", "".join(_consonants(t) for t in text.split()))
+
+
+def _consonants(token: str) -> str:
+    token = _DH.sub("z", _GLUED_ARTICLE.sub("", token).replace("kh", "h"))
+    return _TA_MARBUTA.sub("", _VOWELS.sub("", token))
 
 
 def _token_score(a: str, b: str) -> float:
