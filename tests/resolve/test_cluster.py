@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from crosslink.resolve.cluster import Edge, Identities, attach_sole
 
 # Register entries (identified: a date of birth or a document) and bank-report counterparties
@@ -126,3 +128,56 @@ def test_counterparties_among_themselves_stay_apart() -> None:
     clusters, _ = attach_sole(components, [_names_only("str-1", "str-2", 0.99)], 0.9, KHATIB, set())
 
     assert clusters == components
+
+
+def _by_account(names: dict[str, str], accounts: dict[str, str]) -> Identities:
+    """Identities whose ties are accounts, which tell groups apart."""
+
+    def context(uids: Collection[str]) -> dict[str, set[str]]:
+        return {uid: {f"accounts:{accounts[uid]}"} for uid in uids if uid in accounts}
+
+    return Identities(REGISTER, names, context=context, distinct_by=("accounts",))
+
+
+def test_unidentified_namesakes_that_may_be_one_person_all_join_the_sole_identified() -> None:
+    # A counterparty and a worker the inspector met (str-3, no account), both "Hassan
+    # Khatib", and one register entry of the name: nothing says they are two people.
+    components = _groups({"reg-1a"}, {"str-1"}, {"str-3"})
+    edges = [_names_only("str-1", "reg-1a", 0.97), _names_only("str-3", "reg-1a", 0.95)]
+    names = dict.fromkeys(("reg-1a", "str-1", "str-3"), "hassan khatib")
+
+    clusters, joined = attach_sole(
+        components, edges, 0.9, _by_account(names, {"str-1": "BE71"}), set()
+    )
+
+    assert _together(clusters, "str-1", "str-3", "reg-1a")
+    assert joined == {("reg-1a", "str-1"), ("reg-1a", "str-3")}
+    # Without a kind of tie that tells groups apart, the third bearer is a second person.
+    clusters, joined = attach_sole(components, edges, 0.9, Identities(REGISTER, names), set())
+    assert clusters == components
+    assert joined == set()
+
+
+def test_namesakes_paid_on_different_accounts_are_two_people() -> None:
+    components = _groups({"reg-1a"}, {"str-1"}, {"str-2"})
+    edges = [_names_only("str-1", "reg-1a", 0.97), _names_only("str-2", "reg-1a", 0.95)]
+    names = dict.fromkeys(("reg-1a", "str-1", "str-2"), "hassan khatib")
+    two_accounts = _by_account(names, {"str-1": "BE71", "str-2": "NL91"})
+
+    clusters, joined = attach_sole(components, edges, 0.9, two_accounts, set())
+
+    assert clusters == components
+    assert joined == set()
+
+
+def test_a_counterparty_paid_on_another_account_than_the_namesakes_stays_apart() -> None:
+    components = _groups({"reg-1a", "reg-1b"}, {"str-1"})
+    edges = [_names_only("str-1", "reg-1a", 0.97)]
+    names = dict.fromkeys(("reg-1a", "reg-1b", "str-1"), "hassan khatib")
+
+    other = _by_account(names, {"str-1": "BE71", "reg-1b": "NL91"})
+    clusters, _ = attach_sole(components, edges, 0.9, other, set())
+    assert clusters == components
+    same = _by_account(names, {"str-1": "BE71", "reg-1b": "BE71"})
+    clusters, _ = attach_sole(components, edges, 0.9, same, set())
+    assert _together(clusters, "str-1", "reg-1a")

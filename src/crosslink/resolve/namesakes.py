@@ -22,9 +22,10 @@ import logging
 import math
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import reduce
+from itertools import combinations
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -52,6 +53,10 @@ class Identities:
     """The probability a sole namesake's pair needs (``None``: the run's threshold)."""
     context: ContextOf | None = None
     """The ties of records (read only for those a rule weighs; ``None``: none known)."""
+    distinct_by: tuple[str, ...] = ()
+    """Kinds of ties that tell two groups apart when both hold some and share none (a bank
+    knows its counterparty by the account); ``()``: another group bearing the name is
+    always a second person."""
 
 
 class _Groups:
@@ -108,9 +113,10 @@ def attach_sole(
     margin: float = 4.0,
 ) -> tuple[dict[str, str], set[Pair]]:
     """Join a group without an identified record to the one identified group that carries
-    exactly its name, when no other group carries that name, their strongest pair scores at
-    least ``threshold`` (or the one ``identities`` sets), and every other identified group
-    scores ``margin`` bits less.
+    exactly its name, when no other identified group carries that name, their strongest
+    pair scores at least ``threshold`` (or the one ``identities`` sets), every other
+    identified group scores ``margin`` bits less, and the groups bearing the name could all
+    be one person (:func:`_two_people`).
     Returns the new clusters and the pairs that joined them.
 
     A bank report's counterparty "Hassan Khatib" with an account and nothing else belongs
@@ -119,26 +125,60 @@ def attach_sole(
     them: :func:`attach_by_context`). The name must be the same, not a variant: at a million
     demo records, a counterparty joined to a namesake whose name only resembled its own was
     wrong a quarter of the time, one whose exact name no third group carried one time in
-    twenty.
+    twenty. A worker the inspector met, bearing the name too, is no second Hassan Khatib:
+    the two unidentified groups may well be the register's one. A second counterparty
+    paid on another account is (:attr:`Identities.distinct_by`), and so is a counterparty
+    whose account is not the identified one's.
     """
     groups = _Groups(components, identities)
     best = _best_identified(components, edges, groups.known)
     needed = threshold if identities.threshold is None else identities.threshold
     bar = math.log2(needed / (1 - needed))
-    enemies = _enemies(apart)
-    joined: set[Pair] = set()
+    chosen: dict[str, tuple[str, Edge, set[str]]] = {}
     for weak in sorted(best):
         ranked = sorted(best[weak].items(), key=lambda kv: (-kv[1].bits, kv[0]))
         strong, edge = ranked[0]
         if edge.bits < bar or (len(ranked) > 1 and ranked[1][1].bits > edge.bits - margin):
             continue
         holders = groups.holders(weak)
-        if strong not in holders or holders - {weak, strong}:
+        if strong in holders and not (holders - {weak, strong}) & groups.known:
+            chosen[weak] = (strong, edge, holders)
+    apart_bearers = _two_people(groups, chosen.values(), identities)
+    enemies = _enemies(apart)
+    joined: set[Pair] = set()
+    for weak, (strong, edge, holders) in chosen.items():
+        if frozenset(holders) in apart_bearers or not groups.join(weak, strong, enemies):
             continue
-        if groups.join(weak, strong, enemies):
-            joined.add(pair_key(edge.left, edge.right))
+        joined.add(pair_key(edge.left, edge.right))
     log.info("%d groups without identified records joined their sole namesake", len(joined))
     return groups.clusters(), joined
+
+
+def _two_people(
+    groups: _Groups, chosen: Iterable[tuple[str, Edge, set[str]]], identities: Identities
+) -> set[frozenset[str]]:
+    """The sets of groups bearing one name (the identified one and those without an
+    identified record) that hold two people: two of them told apart by
+    :attr:`Identities.distinct_by`, or, where nothing can tell them apart, more than two."""
+    bearer_sets = {frozenset(holders) for _, _, holders in chosen}
+    if identities.context is None or not identities.distinct_by:
+        return {bearers for bearers in bearer_sets if len(bearers) > 2}
+    keys = set().union(*bearer_sets) if bearer_sets else set()
+    ties = identities.context([uid for key in keys for uid in groups.members[key]])
+    kinds = tuple(f"{kind}:" for kind in identities.distinct_by)
+    held: dict[str, dict[str, set[str]]] = {}
+    for key in keys:
+        found = set().union(*(ties.get(uid, ()) for uid in groups.members[key]))
+        held[key] = {kind: {t for t in found if t.startswith(kind)} for kind in kinds}
+
+    def told_apart(a: str, b: str) -> bool:
+        return any(held[a][k] and held[b][k] and not held[a][k] & held[b][k] for k in kinds)
+
+    return {
+        bearers
+        for bearers in bearer_sets
+        if any(told_apart(a, b) for a, b in combinations(sorted(bearers), 2))
+    }
 
 
 def attach_by_context(
@@ -222,6 +262,7 @@ def identities(table: pa.Table, spec: ModelSpec) -> Identities | None:
         names={uid: name for uid, name in zip(uids, names, strict=True) if name},
         threshold=spec.sole_threshold,
         context=_ties_reader(table, spec.ties) if spec.ties else None,
+        distinct_by=spec.distinct_by,
     )
 
 

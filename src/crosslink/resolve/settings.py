@@ -97,6 +97,9 @@ class ModelSpec:
     """List columns of what a record is tied to (an employer's registration, a phone …):
     a group with none of :attr:`identifying` may join the one group it could be that shares
     one (:func:`crosslink.resolve.namesakes.attach_by_context`)."""
+    distinct_by: tuple[str, ...] = ()
+    """Of :attr:`ties`, those that tell two groups without :attr:`identifying` apart when
+    both hold some and share none (:func:`crosslink.resolve.namesakes.attach_sole`)."""
     ties_only: tuple[str, ...] = ()
     """Of :attr:`ties`, the columns no comparison or blocking rule reads: Splink is not given
     them (it carries every column it is given through every pair)."""
@@ -169,6 +172,9 @@ def person_model() -> ModelSpec:
         identifying=("birth_year", "documents"),
         full_name="name_fp",
         ties=("organisations", "phones", "emails", "accounts", "address_keys"),
+        # A bank report knows its counterparty by the account: two with one name and
+        # different accounts are two people. Phones and addresses change too often to.
+        distinct_by=("accounts",),
         ties_only=("organisations",),
         corroborates_from={"address": 2},
         corroborates_above={"birth_place": 7.0},
