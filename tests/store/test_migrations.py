@@ -41,25 +41,33 @@ def _last_name_fingerprints(store: Store) -> dict[str, str]:
         return dict(rows.all())
 
 
+def _imported(store: Store, tmp_path: Path, rows: list[str]) -> dict[str, str]:
+    """Import police rows (after the header) and return the stored last-name fingerprints."""
+    with store.transaction() as conn:
+        add_source(conn, Source("be-police", "Federal Police", "THB reports", "BE"))
+    mapping = parse_mapping(POLICE_MAPPING, "test-police.yaml")
+    run_import(store, write_csv(tmp_path / "pv.csv", [HEADER, *rows]), mapping)
+    return _last_name_fingerprints(store)
+
+
+def _downgraded(store: Store, revision: str) -> dict[str, str]:
+    with store.transaction() as conn:
+        command.downgrade(store.alembic_config(conn), revision)
+    return _last_name_fingerprints(store)
+
+
 def test_name_fingerprints_follow_the_arabic_article_both_ways(
     store: Store, tmp_path: Path
 ) -> None:
-    with store.transaction() as conn:
-        add_source(conn, Source("be-police", "Federal Police", "THB reports", "BE"))
     rows = [
-        HEADER,
         "P1;الجبوري;أحمد;1977;Irakees;slachtoffer;;;",
         "P2;Aljubouri;Ahmed;1977;Irakees;getuige;;;",
         "P3;ليلى;Leila;1990;Iraans;getuige;;;",  # ل at the start is no article
     ]
-    mapping = parse_mapping(POLICE_MAPPING, "test-police.yaml")
-    run_import(store, write_csv(tmp_path / "pv.csv", rows), mapping)
     current = {"الجبوري": "jbwry", "Aljubouri": "aljubouri", "ليلى": "lyla"}
-    assert _last_name_fingerprints(store) == current
-    with store.transaction() as conn:
-        command.downgrade(store.alembic_config(conn), "0007")
+    assert _imported(store, tmp_path, rows) == current
     # As revision 0007's code stored them: the article glued to the name.
-    assert _last_name_fingerprints(store) == {**current, "الجبوري": "ljbwry"}
+    assert _downgraded(store, "0007") == {**current, "الجبوري": "ljbwry"}
     store.migrate()
     assert _last_name_fingerprints(store) == current
 
@@ -67,22 +75,15 @@ def test_name_fingerprints_follow_the_arabic_article_both_ways(
 def test_name_fingerprints_keep_a_word_with_an_ayn_whole_both_ways(
     store: Store, tmp_path: Path
 ) -> None:
-    with store.transaction() as conn:
-        add_source(conn, Source("be-police", "Federal Police", "THB reports", "BE"))
     rows = [
-        HEADER,
         "P1;بلعيد;سعيد;1977;Marokkaans;slachtoffer;;;",
         "P2;Saʿid;Belaid;1980;Marokkaans;getuige;;;",  # ʿ: ayn in a scholarly transliteration
         "P3;الجبوري;أحمد;1977;Irakees;slachtoffer;;;",  # no ayn: left as it is
     ]
-    mapping = parse_mapping(POLICE_MAPPING, "test-police.yaml")
-    run_import(store, write_csv(tmp_path / "pv.csv", rows), mapping)
     current = {"بلعيد": "blyd", "Saʿid": "said", "الجبوري": "jbwry"}
-    assert _last_name_fingerprints(store) == current
-    with store.transaction() as conn:
-        command.downgrade(store.alembic_config(conn), "0009")
+    assert _imported(store, tmp_path, rows) == current
     # As revision 0009's code stored them: split at the ayn.
-    assert _last_name_fingerprints(store) == {**current, "بلعيد": "bl yd", "Saʿid": "id sa"}
+    assert _downgraded(store, "0009") == {**current, "بلعيد": "bl yd", "Saʿid": "id sa"}
     store.migrate()
     assert _last_name_fingerprints(store) == current
 
