@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import duckdb
 
+from crosslink.resolve._comparisons import OTHER_REGISTER_NUMBER
 from crosslink.resolve.predict import ConflictRule, conflict_condition
-from crosslink.resolve.settings import BIRTH_DATES_DIFFER
+from crosslink.resolve.settings import BIRTH_DATES_DIFFER, REGISTER_NUMBERS_DIFFER, model_for
 
 LEVELS = {
     "given_name": {-1: "given is NULL", 1: "Exact match on given", 0: "All other comparisons"},
@@ -54,3 +55,26 @@ def test_incompatible_dates_are_a_conflict_however_high_the_pair_scores() -> Non
     rule = ConflictRule(below=0.01, against=11.0, incompatible=(BIRTH_DATES_DIFFER,))
     rows = [("namesakes", 0.97, 9.0, 9.0, -3.0, 1), ("one person", 0.99, 9.0, 9.0, 11.8, 2)]
     assert _conflicts(rule, rows) == {"namesakes"}
+
+
+def test_two_register_numbers_are_a_conflict_even_where_dates_are_not_trusted() -> None:
+    spec = model_for("Person")
+    levels = {**LEVELS, "documents": {**LEVELS["documents"], 2: "shared", 1: OTHER_REGISTER_NUMBER}}
+    for strict in (True, False):
+        rule = ConflictRule.of(spec, 0.01, 11.0, strict_dates=strict)
+        assert (REGISTER_NUMBERS_DIFFER in rule.incompatible) and (
+            (BIRTH_DATES_DIFFER in rule.incompatible) is strict
+        )
+        db = duckdb.connect()
+        db.execute(
+            "CREATE TABLE p AS SELECT * FROM (VALUES ('two numbers', 0.999, 1), "
+            "('one number', 0.999, 2), ('no numbers', 0.999, 0)) "
+            "t(pair, match_probability, gamma_documents)"
+        )
+        for name in ("given_name", "family_name", "birth_date"):
+            db.execute(f"ALTER TABLE p ADD COLUMN mw_{name} DOUBLE DEFAULT 9.0")
+            db.execute(f"ALTER TABLE p ADD COLUMN gamma_{name} INT DEFAULT 2")
+        db.execute("ALTER TABLE p ADD COLUMN mw_documents DOUBLE DEFAULT 0.0")
+        where = conflict_condition(levels, rule)
+        found = {p for (p,) in db.execute(f"SELECT pair FROM p WHERE {where}").fetchall()}  # noqa: S608
+        assert found == {"two numbers"}

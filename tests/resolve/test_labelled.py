@@ -198,3 +198,21 @@ def test_the_edges_as_arrays_make_the_clusters_the_list_makes() -> None:
     assert made[0].sole == made[1].sole
     assert len(set(made[0].members.values())) < len(nodes)  # something was joined
     assert made[0].members["str"] == made[0].members["reg"]  # its sole namesake
+
+
+def test_two_national_register_numbers_are_two_people() -> None:
+    # Namesakes born the same day: the register gave each a number of their own, for life.
+    raws, _ = fake_records()
+    person = {
+        "first_name": ["Wojciech"],
+        "last_name": ["Kowalczyk"],
+        "birth_date": ["1981-04-02"],
+        "nationality": ["BE"],
+    }
+    raws += [
+        raw_record("nn-1", {**person, "national_id": ["81040212391"]}),
+        raw_record("nn-2", {**person, "national_id": ["81040212589"]}),
+        raw_record("nn-3", {**person, "national_id": ["81040212391"], "phone": ["+32470000001"]}),
+    ]
+    clusters = resolve_table(DuckDBBackend(), "Person", raws)
+    assert clusters["nn-1"] == clusters["nn-3"] != clusters["nn-2"]

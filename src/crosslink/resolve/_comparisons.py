@@ -51,6 +51,31 @@ def _shared(name: str, col: str, m: float, u: float) -> ComparisonCreator:
     )
 
 
+OTHER_REGISTER_NUMBER = "other national register number"
+
+
+def _documents() -> ComparisonCreator:
+    """Identity documents: one shared is strong evidence; two national register numbers that
+    differ (each kept for life, and no one else's) are two people."""
+    shared, other = 0.6, 0.0005
+    return _comparison(
+        "documents",
+        [
+            _null("documents"),
+            _lvl(cll.ArrayIntersectLevel("documents", 1), shared, 0.00001, fix_m=True),
+            _lvl(
+                cll.CustomLevel(
+                    "register_number_l <> register_number_r", label_for_charts=OTHER_REGISTER_NUMBER
+                ),
+                other,
+                0.3,
+                fix_m=True,
+            ),
+            _lvl(cll.ElseLevel(), 1 - shared - other, 0.7, fix_m=True),
+        ],
+    )
+
+
 def _name_part(
     own: str, other: str, first: str | None, phon: str, skel: str | None
 ) -> list[object]:

@@ -81,7 +81,7 @@ def _score_and_cluster(
     """The run's scored pairs, and its clusters (record uid -> cluster key)."""
     spec = model_for(entity_type)
     stored = None if opts.retrain else _stored_model(conn, entity_type)
-    strict = strict_for(table, bool(spec.incompatible), opts.strict_dates)
+    strict = strict_for(table, spec.dates_rule_out, opts.strict_dates)
     with phase(entity_type, "train"):
         linker, how = build_linker(
             backend,

@@ -193,11 +193,19 @@ def person_row(raw: RawRecord) -> Row:
         "phones": _none_if_empty(raw.all("phone")),
         "emails": _none_if_empty(raw.all("email") + raw.all("handle")),
         "documents": _none_if_empty(raw.all("id_number") + raw.all("national_id")),
+        "register_number": _register_number(raw.all("national_id")),
         "accounts": _none_if_empty(raw.all("iban")),
         "postcodes": codes,
         "address_keys": keys,
         "organisations": _none_if_empty(raw.all("linked_registration") + raw.all("linked_vat")),
     }
+
+
+def _register_number(numbers: list[str]) -> str | None:
+    """The national register number a person keeps for life (the first, should a record
+    hold two), compared as a scalar: a column of lists would weigh on every pair."""
+    kept = sorted(n for n in numbers if national_id.lifelong(n))
+    return kept[0] if kept else None
 
 
 def _birth_date(given: str | None, numbers: list[str]) -> str | None:
@@ -348,6 +356,7 @@ MODELS: dict[str, Model] = {
             **dict.fromkeys(("birth_year", "birth_month", "birth_day"), _INT),
             "nationality": _STR,
             "birth_place": _STR,
+            "register_number": _STR,
             **dict.fromkeys(("phones", "emails", "documents", "accounts"), _LIST),
             **dict.fromkeys(("postcodes", "address_keys", "organisations"), _LIST),
         },

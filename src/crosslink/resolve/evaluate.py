@@ -138,7 +138,7 @@ def resolve_table(
     ``strict_dates``: ``None`` decides by the data (:mod:`crosslink.resolve.dates`)."""
     spec = model_for(entity_type)
     table: pa.Table = to_table(entity_type, records)
-    strict = strict_for(table, bool(spec.incompatible), strict_dates)
+    strict = strict_for(table, spec.dates_rule_out, strict_dates)
     linker, how = build_linker(
         backend,
         table,

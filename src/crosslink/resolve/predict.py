@@ -79,7 +79,7 @@ class ConflictRule:
         return cls(
             below,
             against,
-            spec.incompatible if strict_dates else (),
+            tuple(rule for rule in spec.incompatible if strict_dates or not rule.dates),
             () if names_alone_join else spec.alone_not_enough,
             tuple(sorted(spec.corroborates_from.items())),
             tuple(sorted(spec.corroborates_above.items())),

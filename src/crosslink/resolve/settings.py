@@ -21,10 +21,12 @@ from crosslink.resolve._comparisons import (
     _DATES_MAY_AGREE,
     _OTHER_DATE,
     _SAME_YEAR,
+    OTHER_REGISTER_NUMBER,
     SAME_FULL_DATE,
     _address_of_party,
     _birth_date,
     _comparison,
+    _documents,
     _else,
     _exact,
     _lvl,
@@ -48,6 +50,8 @@ class Incompatible:
     """Level labels (``label_for_charts``) that make the pair incompatible."""
     unless: tuple[str, ...] = ()
     """Comparisons whose strongest level overrides (a shared identity document)."""
+    dates: bool = True
+    """Whether the levels are dates' (in force only where dates are trusted: strict dates)."""
 
 
 @dataclass(frozen=True)
@@ -107,8 +111,16 @@ class ModelSpec:
     """Comparisons that must be known on both sides for a pair to join (an address without a
     house number is a street: which door of it, an analyst decides)."""
 
+    @property
+    def dates_rule_out(self) -> bool:
+        """Whether some :attr:`incompatible` levels are dates' (strict dates apply)."""
+        return any(rule.dates for rule in self.incompatible)
+
 
 BIRTH_DATES_DIFFER = Incompatible("birth_date", (_SAME_YEAR, _OTHER_DATE), unless=("documents",))
+# National register numbers are given once and for life: two that differ are two people. At
+# 100,000 demo records, 186 pairs scored 0.9 or more with two of them (none a match).
+REGISTER_NUMBERS_DIFFER = Incompatible("documents", (OTHER_REGISTER_NUMBER,), dates=False)
 
 
 def person_model() -> ModelSpec:
@@ -123,7 +135,7 @@ def person_model() -> ModelSpec:
         _exact("nationality", "nationality", 0.95, 0.1),
         # As a passport gives it; a big city's weight is small (term frequency).
         _exact("birth_place", "birth_place", 0.9, 0.005, tf=True),
-        _shared("documents", "documents", 0.6, 0.00001),
+        _documents(),
         _shared("phones", "phones", 0.5, 0.0001),
         _shared("emails_accounts", "emails", 0.5, 0.00001),
         _shared("bank_accounts", "accounts", 0.5, 0.00001),
@@ -165,7 +177,7 @@ def person_model() -> ModelSpec:
         deterministic_rules=[
             "l.family = r.family AND l.given = r.given AND l.dob = r.dob",
         ],
-        incompatible=(BIRTH_DATES_DIFFER,),
+        incompatible=(BIRTH_DATES_DIFFER, REGISTER_NUMBERS_DIFFER),
         # Nationality follows names (a Vietnamese "Trung Dang"): at a million records, a
         # quarter of the pairs that agreed on names and nationality alone were namesakes.
         alone_not_enough=("given_name", "family_name", "nationality"),
@@ -332,7 +344,7 @@ def blocking_rules(
     """The rules that pair records for scoring. ``strict``: the incompatible levels are in
     force, so the name blocks keep only pairs that may still join; ``broad``: the broad
     blocks affordable on this data; ``lists``: the list columns among them."""
-    guard = spec.block_guard if strict and spec.incompatible else None
+    guard = spec.block_guard if strict and spec.dates_rule_out else None
     names = [f"({rule}) AND ({guard})" if guard else rule for rule in spec.name_blocks]
     wide = [block_on(*b, arrays_to_explode=[c for c in b if c in lists]) for b in broad]
     return [*spec.blocking_rules, *(_rule(rule) for rule in names), *wide]

@@ -102,3 +102,17 @@ def test_bsn_round_trip(first: str) -> None:
 )
 def test_be_birth_date(number: str, expected: str | None) -> None:
     assert national_id.be_birth_date(number) == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "kept_for_life"),
+    [
+        ("85073003328", True),
+        ("85273003371", False),  # bis numbers give way to a national number
+        ("85410700217", False),
+        ("111222333", True),  # a Dutch BSN
+        ("85073003329", True),  # no valid Belgian number: whatever region's it is
+    ],
+)
+def test_lifelong(number: str, kept_for_life: bool) -> None:
+    assert national_id.lifelong(number) is kept_for_life

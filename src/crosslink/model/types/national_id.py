@@ -16,7 +16,7 @@ from crosslink.model.types._base import DEFAULT_CONTEXT, CleanContext, ValueType
 from crosslink.model.types._util import require
 from crosslink.model.types.identifier import be_national_number_valid, nl_bsn_valid
 
-__all__ = ["TYPE", "be_birth_date", "clean", "compare", "fingerprint", "validate"]
+__all__ = ["TYPE", "be_birth_date", "clean", "compare", "fingerprint", "lifelong", "validate"]
 
 _SEPARATORS = re.compile(r"[\s.\-/]+")
 
@@ -87,6 +87,16 @@ def be_birth_date(number: str) -> str | None:
         return dt.date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+def lifelong(number: str) -> bool:
+    """Whether a register number is one its holder keeps for life, and no one else has: any
+    but a Belgian bis number, given to one the register does not hold (it gives way to a
+    national number when the holder settles)."""
+    digits = _SEPARATORS.sub("", number)
+    if not digits.isdigit() or len(digits) != 11 or not be_national_number_valid(digits):
+        return True
+    return int(digits[2:4]) <= 12
 
 
 TYPE = ValueType(name="national_id", clean=clean, compare=compare, fingerprint=fingerprint)
