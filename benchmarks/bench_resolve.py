@@ -229,7 +229,7 @@ def case_demo(scale: int, which: str) -> dict[str, Any]:
                     threshold=THRESHOLD,
                     retrain=True,
                     # As the CLI does (Settings.resolve_memory): DuckDB spills beyond it.
-                    memory_limit="2.5GB",
+                    memory_limit="2GB",
                     spill_dir=Path(CACHE or tmp) / "resolve-spill",
                     strict_dates=False if lenient else None,
                     names_alone_join=lenient,

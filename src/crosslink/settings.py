@@ -23,7 +23,7 @@ class Settings(BaseSettings):
         default="duckdb", description="Engine for entity resolution."
     )
     resolve_memory: str = Field(
-        default="2.5GB",
+        default="2GB",
         pattern=r"^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$",
         description="Memory DuckDB may use in a resolve run; beyond it, it spills to disk.",
     )
