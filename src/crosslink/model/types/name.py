@@ -68,8 +68,6 @@ _GLUED_ARTICLE = re.compile(r"^[ae]l(?=[a-z]{4})")
 # consonant is dropped, unless it makes a digraph (sh, ch, th, ph, gh, zh). Applied once the
 # vowels are gone, so whatever precedes it is a consonant.
 _TA_MARBUTA = re.compile(r"(?<=[^cgpstz])h$")
-# Persian says ظ and ذ (transliterated "dh": نظری, ndhry) as "z" (Nazari).
-_DH = re.compile(r"dh")
 # Ayn (ع, and the ʿ of scholarly transliteration) becomes "`" in ASCII: a mark inside a word
 # ("s`yd", Said), never a boundary between two.
 _MARKS = str.maketrans("", "", "'`")
@@ -195,7 +193,8 @@ def skeleton(text: str) -> str:
 
 
 def _consonants(token: str) -> str:
-    token = _DH.sub("z", _GLUED_ARTICLE.sub("", token).replace("kh", "h"))
+    # Persian says ظ and ذ (transliterated "dh": نظری, ndhry) as "z" (Nazari).
+    token = _GLUED_ARTICLE.sub("", token).replace("kh", "h").replace("dh", "z")
     return _TA_MARBUTA.sub("", _VOWELS.sub("", token))
 
 
