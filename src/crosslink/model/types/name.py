@@ -65,9 +65,10 @@ _DOUBLES = re.compile(r"(.)\1+")
 _GLUED_ARTICLE = re.compile(r"^[ae]l(?=[a-z]{4})")
 # Arabic and Persian script end a feminine name with a letter transliterated "h" (سارة: srh,
 # فاطمه: ftmh) that Latin spellings mostly leave out (Sara, Fatima): a final "h" after a
-# consonant is dropped, unless it makes a digraph (sh, ch, th, ph, gh, zh). Applied once the
-# vowels are gone, so whatever precedes it is a consonant.
-_TA_MARBUTA = re.compile(r"(?<=[^cgpstz])h$")
+# consonant is dropped, unless it makes a digraph (sh, ch, th, ph, gh; a final "zh" is
+# rarely one: حمزة, hmzh, is Hamza). Applied once the vowels are gone, so whatever precedes
+# it is a consonant.
+_TA_MARBUTA = re.compile(r"(?<=[^cgpst])h$")
 # Ayn (ع, and the ʿ of scholarly transliteration) becomes "`" in ASCII: a mark inside a word
 # ("s`yd", Said), never a boundary between two.
 _MARKS = str.maketrans("", "", "'`")
