@@ -5,7 +5,8 @@ many records carry a name and nothing that tells namesakes apart (no date of bir
 document). After clustering, such a group may still join an identified group:
 
 - :func:`attach_sole`: the one identified group that bears its very name, when no other
-  group bears it and no other identified group comes close;
+  identified group bears it or comes close, and nothing says that the groups bearing the
+  name are two people (two bank accounts);
 - :func:`attach_by_context`: among the identified groups it could belong to (a scored pair,
   or its very name), the one and only one it shares a tie with: an organisation it works for
   or runs (by registration number), a phone, an e-mail, a bank account, an address. Two
