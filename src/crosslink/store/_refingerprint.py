@@ -41,13 +41,16 @@ def refingerprint_names(
             continue
         new = fingerprint(cleaned)[:_FINGERPRINT_LENGTH]
         if new != old:
-            changed.append({"fp": new, "uid": uid, "prop": prop, "idx": idx})
+            changed.append({"b_fp": new, "b_uid": uid, "b_prop": prop, "b_idx": idx})
     if changed:
         conn.execute(
-            sa.text(
-                "UPDATE record_values SET fingerprint = :fp "
-                "WHERE record_uid = :uid AND prop = :prop AND idx = :idx"
-            ),
+            sa.update(values)
+            .where(
+                values.c.record_uid == sa.bindparam("b_uid"),
+                values.c.prop == sa.bindparam("b_prop"),
+                values.c.idx == sa.bindparam("b_idx"),
+            )
+            .values(fingerprint=sa.bindparam("b_fp")),
             changed,
         )
     return len(changed)
