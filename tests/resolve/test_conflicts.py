@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from crosslink.resolve._comparisons import OTHER_REGISTER_NUMBER
+from crosslink.resolve.evidence import Levels
 from crosslink.resolve.predict import ConflictRule, conflict_condition
 from crosslink.resolve.settings import BIRTH_DATES_DIFFER, REGISTER_NUMBERS_DIFFER, model_for
 
@@ -19,9 +20,14 @@ LEVELS = {
 Row = tuple[str, float, float, float, float, int]
 
 
-def _conflicts(rule: ConflictRule, rows: list[Row]) -> set[str]:
-    """Which of ``rows`` (pair, probability, given, family, date weights, date level; documents
-    always differ) the rule calls conflicts."""
+def _conflicts(
+    rule: ConflictRule,
+    rows: list[Row],
+    documents: dict[str, int] | None = None,
+    levels: Levels = LEVELS,
+) -> set[str]:
+    """Which of ``rows`` (pair, probability, given, family, date weights, date level;
+    documents differ unless ``documents`` gives a pair its level) the rule calls conflicts."""
     db = duckdb.connect()
     db.execute(
         "CREATE TABLE p (pair TEXT, match_probability DOUBLE, mw_given_name DOUBLE, "
@@ -33,7 +39,9 @@ def _conflicts(rule: ConflictRule, rows: list[Row]) -> set[str]:
         "gamma_birth_date) VALUES (?, ?, ?, ?, ?, ?)",
         rows,
     )
-    where = conflict_condition(LEVELS, rule)
+    for pair, level in (documents or {}).items():
+        db.execute("UPDATE p SET gamma_documents = ? WHERE pair = ?", (level, pair))
+    where = conflict_condition(levels, rule)
     return {pair for (pair,) in db.execute(f"SELECT pair FROM p WHERE {where}").fetchall()}  # noqa: S608
 
 
@@ -60,21 +68,11 @@ def test_incompatible_dates_are_a_conflict_however_high_the_pair_scores() -> Non
 def test_two_register_numbers_are_a_conflict_even_where_dates_are_not_trusted() -> None:
     spec = model_for("Person")
     levels = {**LEVELS, "documents": {**LEVELS["documents"], 2: "shared", 1: OTHER_REGISTER_NUMBER}}
+    rows = [(pair, 0.999, 9.0, 9.0, 11.8, 2) for pair in ("two numbers", "one number", "none")]
+    documents = {"two numbers": 1, "one number": 2, "none": 0}
     for strict in (True, False):
         rule = ConflictRule.of(spec, 0.01, 11.0, strict_dates=strict)
         assert (REGISTER_NUMBERS_DIFFER in rule.incompatible) and (
             (BIRTH_DATES_DIFFER in rule.incompatible) is strict
         )
-        db = duckdb.connect()
-        db.execute(
-            "CREATE TABLE p AS SELECT * FROM (VALUES ('two numbers', 0.999, 1), "
-            "('one number', 0.999, 2), ('no numbers', 0.999, 0)) "
-            "t(pair, match_probability, gamma_documents)"
-        )
-        for name in ("given_name", "family_name", "birth_date"):
-            db.execute(f"ALTER TABLE p ADD COLUMN mw_{name} DOUBLE DEFAULT 9.0")
-            db.execute(f"ALTER TABLE p ADD COLUMN gamma_{name} INT DEFAULT 2")
-        db.execute("ALTER TABLE p ADD COLUMN mw_documents DOUBLE DEFAULT 0.0")
-        where = conflict_condition(levels, rule)
-        found = {p for (p,) in db.execute(f"SELECT pair FROM p WHERE {where}").fetchall()}  # noqa: S608
-        assert found == {"two numbers"}
+        assert _conflicts(rule, rows, documents, levels) == {"two numbers"}
