@@ -135,20 +135,20 @@ def attach_sole(
     best = _best_identified(components, edges, groups.known)
     needed = threshold if identities.threshold is None else identities.threshold
     bar = math.log2(needed / (1 - needed))
-    chosen: dict[str, tuple[str, Edge, set[str]]] = {}
+    chosen: dict[str, tuple[str, Edge, frozenset[str]]] = {}
     for weak in sorted(best):
         ranked = sorted(best[weak].items(), key=lambda kv: (-kv[1].bits, kv[0]))
         strong, edge = ranked[0]
         if edge.bits < bar or (len(ranked) > 1 and ranked[1][1].bits > edge.bits - margin):
             continue
-        holders = groups.holders(weak)
-        if strong in holders and not (holders - {weak, strong}) & groups.known:
-            chosen[weak] = (strong, edge, holders)
+        bearers = frozenset(groups.holders(weak))
+        if strong in bearers and not (bearers - {weak, strong}) & groups.known:
+            chosen[weak] = (strong, edge, bearers)
     apart_bearers = _two_people(groups, chosen.values(), identities)
     enemies = _enemies(apart)
     joined: set[Pair] = set()
-    for weak, (strong, edge, holders) in chosen.items():
-        if frozenset(holders) in apart_bearers or not groups.join(weak, strong, enemies):
+    for weak, (strong, edge, bearers) in chosen.items():
+        if bearers in apart_bearers or not groups.join(weak, strong, enemies):
             continue
         joined.add(pair_key(edge.left, edge.right))
     log.info("%d groups without identified records joined their sole namesake", len(joined))
@@ -156,12 +156,12 @@ def attach_sole(
 
 
 def _two_people(
-    groups: _Groups, chosen: Iterable[tuple[str, Edge, set[str]]], identities: Identities
+    groups: _Groups, chosen: Iterable[tuple[str, Edge, frozenset[str]]], identities: Identities
 ) -> set[frozenset[str]]:
     """The sets of groups bearing one name (the identified one and those without an
     identified record) that hold two people: two of them told apart by
     :attr:`Identities.distinct_by`, or, where nothing can tell them apart, more than two."""
-    bearer_sets = {frozenset(holders) for _, _, holders in chosen}
+    bearer_sets = {holders for _, _, holders in chosen}
     if identities.context is None or not identities.distinct_by:
         return {bearers for bearers in bearer_sets if len(bearers) > 2}
     keys = set().union(*bearer_sets) if bearer_sets else set()
