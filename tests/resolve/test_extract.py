@@ -15,8 +15,10 @@ from crosslink.resolve.extract import (
     _QUERIES,
     ENTITY_TYPES,
     RawRecord,
+    _appearances_query,
     _linked_props,
     _linked_query,
+    appearances,
     extract,
     iter_records,
     person_row,
@@ -231,3 +233,54 @@ def test_linked_evidence_is_read_from_the_linked_records_and_their_covering_inde
         "SEARCH records USING COVERING INDEX ix_records_schema_uid_source_id (schema=? AND uid=?)"
         in plan
     )
+
+
+def plain_appearances(
+    conn: Connection, crowd: int, visible: set[str] | None = None
+) -> set[tuple[str, str]]:
+    """Which person appears in which report, from every link read at once, counted in Python."""
+    seen = (lambda uid: True) if visible is None else visible.__contains__
+    persons = set(conn.execute(select(records.c.uid).where(records.c.schema == "Person")).scalars())
+    present: dict[str, set[str]] = defaultdict(set)
+    for source, target in conn.execute(
+        select(links.c.source_uid, links.c.target_uid).where(links.c.link_type == "subject_of")
+    ):
+        if source in persons and seen(source) and seen(target):
+            present[target].add(source)
+    return {(uid, report) for report, who in present.items() if len(who) <= crowd for uid in who}
+
+
+def _pairs(table: pa.Table) -> set[tuple[str, str]]:
+    found = set(zip(table["uid"].to_pylist(), table["report"].to_pylist(), strict=True))
+    assert len(found) == table.num_rows  # each appearance once
+    return found
+
+
+@pytest.mark.parametrize("crowd", [30, 3])
+def test_which_person_appears_in_which_report_is_read_from_the_links(
+    conn: Connection, crowd: int
+) -> None:
+    expected = plain_appearances(conn, crowd)
+    assert len({report for _, report in expected}) < len(expected)  # reports name several
+    assert _pairs(appearances(conn, "Person", None, ("subject_of",), crowd)) == expected
+
+
+def test_a_subject_reads_only_the_appearances_it_may_see(conn: Connection) -> None:
+    subject = inspector(conn)
+    visible = set(conn.execute(visible_records(subject)).scalars())
+    expected = plain_appearances(conn, 30, visible)
+    assert expected
+    assert expected != plain_appearances(conn, 30)
+    assert _pairs(appearances(conn, "Person", subject, ("subject_of",), 30)) == expected
+
+
+def test_appearances_are_read_from_the_records_of_the_type(sqlite_store: Store) -> None:
+    # From the persons' index, each one's links by their own index: never every link.
+    stmt = _appearances_query("Person", None, ["subject_of"])
+    with sqlite_store.transaction() as conn:
+        sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = [str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+    assert plan == [
+        "SEARCH records USING COVERING INDEX ix_records_schema_uid_source_id (schema=?)",
+        "SEARCH links USING INDEX ix_links_source_uid (source_uid=?)",
+    ], plan

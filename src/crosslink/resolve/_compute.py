@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import Constraints, cluster
 from crosslink.resolve.dates import strict_dates as strict_for
-from crosslink.resolve.extract import extract
+from crosslink.resolve.extract import appearances, extract
 from crosslink.resolve.judgements import constraints, labels
 from crosslink.resolve.namesakes import identities
 from crosslink.resolve.predict import (
@@ -104,6 +104,9 @@ def _score_and_cluster(
         floor = edge_floor(spec, opts.edge_floor)
         scored = score(backend, linker, floor, how, rule, nodes=table["unique_id"])
     with phase(entity_type, "cluster"):
+        seen = None
+        if spec.associated_by:
+            seen = appearances(conn, entity_type, opts.subject, spec.associated_by, spec.crowd)
         clusters = cluster(
             backend,
             scored.arrays.nodes,
@@ -112,7 +115,7 @@ def _score_and_cluster(
             rules,
             scored.conflicts,
             check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
-            identities=identities(table, spec),
+            identities=identities(table, spec, seen),
             arrays=scored.arrays,
         )
         scored.sole, scored.ties = clusters.sole, clusters.ties

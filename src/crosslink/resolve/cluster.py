@@ -12,7 +12,8 @@ evidence is weakest).
 Then, names alone (:mod:`crosslink.resolve.namesakes`): a group of records that carries
 nothing to tell namesakes apart (no date of birth, no document) joins the one identified
 group that bears its very name when no other group bears it, or the one it could be that
-shares a tie with it (an employer, a phone, an account, an address) when no other does.
+shares a tie with it (an employer, a phone, an account, an address) when no other does, or
+the one bearing its name that appears with someone it appears with.
 """
 
 from __future__ import annotations
@@ -31,13 +32,19 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from crosslink.resolve._pairs import Edge, EdgeArrays, Pair, Roots, pair_key, positions
 from crosslink.resolve.backend import Backend
-from crosslink.resolve.namesakes import Identities, attach_by_context, attach_sole
+from crosslink.resolve.namesakes import (
+    Identities,
+    attach_by_associates,
+    attach_by_context,
+    attach_sole,
+)
 
 __all__ = [
     "Clustering",
     "Constraints",
     "Edge",
     "Identities",
+    "attach_by_associates",
     "attach_by_context",
     "attach_sole",
     "cluster",
@@ -89,7 +96,8 @@ def cluster(
     entities kept apart, with evidence for one less than ``margin`` bits stronger than for
     the other, joins neither: precision comes first, and the review queue shows it.
     With ``identities``, groups without an identified record then join their sole
-    namesake (:func:`attach_sole`), or the one they share ties with (:func:`attach_by_context`).
+    namesake (:func:`attach_sole`), or the one they share ties with (:func:`attach_by_context`)
+    or associates with (:func:`attach_by_associates`).
     ``arrays``: ``edges`` as arrays (:class:`EdgeArrays`), to select among them in Arrow.
     """
     rules = constraints or Constraints()
@@ -124,6 +132,8 @@ def cluster(
         between = [e for e in kept if components[e.left] != components[e.right]]
     joined, sole = attach_sole(components, between, threshold, identities, apart, margin)
     joined, ties = attach_by_context(joined, between, identities, apart)
+    joined, met = attach_by_associates(joined, between, identities, apart)
+    ties.update(met)
     return Clustering(joined, sole | set(ties), ties)
 
 

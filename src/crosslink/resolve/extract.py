@@ -53,6 +53,7 @@ __all__ = [
     "Row",
     "address_keys",
     "address_row",
+    "appearances",
     "birth_parts",
     "count_records",
     "extract",
@@ -129,6 +130,54 @@ def read_values(
 ) -> dict[str, RawRecord]:
     """Every record of ``entity_type`` by uid, with all its values (see :func:`iter_records`)."""
     return {raw.uid: raw for raw in iter_records(conn, entity_type, subject)}
+
+
+def appearances(
+    conn: Connection,
+    entity_type: str,
+    subject: Subject | None,
+    link_types: Iterable[str],
+    crowd: int,
+) -> pa.Table:
+    """Which records of ``entity_type`` appear in which report: ``uid`` and ``report``, the
+    record it is linked to by one of ``link_types`` (a bank report, a police report, an
+    inspection), of reports naming at most ``crowd`` of them (a raid's two hundred workers
+    hardly know each other); as ``subject`` may see.
+
+    Read at once, as two columns: at a million demo records, 787,288 links in 4 s, where
+    reading them for the records a rule weighs, a few thousand at a time, took 150 s (a
+    register address with 166 residents came back with each of them).
+    """
+    stmt = _appearances_query(entity_type, subject, link_types)
+    uids: list[pa.Array] = []
+    reports: list[pa.Array] = []
+    result = conn.execute(stmt.execution_options(yield_per=_FETCH))
+    for part in result.partitions():
+        uids.append(pa.array([row[0] for row in part], pa.string()))
+        reports.append(pa.array([row[1] for row in part], pa.string()))
+    table = pa.table(
+        {
+            "uid": pa.chunked_array(uids, pa.string()),
+            "report": pa.chunked_array(reports, pa.string()),
+        }
+    )
+    table = table.group_by(["uid", "report"]).aggregate([])  # one link to a report counts once
+    sizes = table.group_by("report").aggregate([("uid", "count")])
+    small = sizes.filter(pc.less_equal(sizes["uid_count"], crowd))["report"]
+    log.info("read %d appearances of %s records in reports", table.num_rows, entity_type)
+    return table.filter(pc.is_in(table["report"], small))
+
+
+def _appearances_query(
+    entity_type: str, subject: Subject | None, link_types: Iterable[str]
+) -> Select[Any]:
+    """(record of ``entity_type``, the record it is linked to by one of ``link_types``)."""
+    stmt = (
+        select(links.c.source_uid, links.c.target_uid)
+        .join(records, records.c.uid == links.c.source_uid)
+        .where(records.c.schema == entity_type, links.c.link_type.in_(sorted(set(link_types))))
+    )
+    return _visible(stmt, subject, links.c.source_uid, links.c.target_uid)
 
 
 def _visible(stmt: Select[Any], subject: Subject | None, *uids: Any) -> Select[Any]:

@@ -104,6 +104,13 @@ class ModelSpec:
     distinct_by: tuple[str, ...] = ()
     """Of :attr:`ties`, those that tell two groups without :attr:`identifying` apart when
     both hold some and share none (:func:`crosslink.resolve.namesakes.attach_sole`)."""
+    associated_by: tuple[str, ...] = ()
+    """Link types that put records in one report, inspection or transfer (``subject_of``):
+    a group with none of :attr:`identifying` may join the one group bearing its
+    :attr:`full_name` that appears with someone it appears with
+    (:func:`crosslink.resolve.namesakes.attach_by_associates`)."""
+    crowd: int = 30
+    """A report linking more records than this makes none of them associates."""
     ties_only: tuple[str, ...] = ()
     """Of :attr:`ties`, the columns no comparison or blocking rule reads: Splink is not given
     them (it carries every column it is given through every pair)."""
@@ -187,6 +194,7 @@ def person_model() -> ModelSpec:
         # A bank report knows its counterparty by the account: two with one name and
         # different accounts are two people. Phones and addresses change too often to.
         distinct_by=("accounts",),
+        associated_by=("subject_of",),
         ties_only=("organisations",),
         corroborates_from={"address": 2},
         corroborates_above={"birth_place": 7.0},
