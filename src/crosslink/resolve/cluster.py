@@ -36,6 +36,7 @@ from crosslink.resolve.namesakes import (
     Identities,
     attach_by_associates,
     attach_by_context,
+    attach_names,
     attach_sole,
 )
 
@@ -130,11 +131,8 @@ def cluster(
         between = [edges[i] for i in positions(pc.invert(arrays.same(components)))]
     else:
         between = [e for e in kept if components[e.left] != components[e.right]]
-    joined, sole = attach_sole(components, between, threshold, identities, apart, margin)
-    joined, ties = attach_by_context(joined, between, identities, apart)
-    joined, met = attach_by_associates(joined, between, identities, apart)
-    ties.update(met)
-    return Clustering(joined, sole | set(ties), ties)
+    joined, sole, ties = attach_names(components, between, threshold, identities, apart, margin)
+    return Clustering(joined, sole, ties)
 
 
 def _unscored(components: dict[str, str], scored: set[Pair], max_check: int) -> list[Pair]:

@@ -35,6 +35,7 @@ from itertools import combinations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crosslink.resolve._groups import Groups, enemies
 from crosslink.resolve._pairs import Edge, Pair, pair_key
 from crosslink.resolve._together import sharing_associates
 from crosslink.resolve.settings import ModelSpec
@@ -43,6 +44,7 @@ __all__ = [
     "Identities",
     "attach_by_associates",
     "attach_by_context",
+    "attach_names",
     "attach_sole",
     "identities",
 ]
@@ -75,51 +77,6 @@ class Identities:
     known."""
 
 
-class _Groups:
-    """Clusters as sets of records, which groups are identified, and who bears which name."""
-
-    def __init__(self, components: dict[str, str], identities: Identities) -> None:
-        self.members: dict[str, set[str]] = defaultdict(set)
-        for uid, key in components.items():
-            self.members[key].add(uid)
-        self.known = {
-            key for key, uids in self.members.items() if not uids.isdisjoint(identities.identified)
-        }
-        self.carriers: dict[str, set[str]] = defaultdict(set)
-        for uid, key in components.items():
-            if uid in identities.names:
-                self.carriers[identities.names[uid]].add(key)
-        self.names = identities.names
-
-    def holders(self, key: str) -> set[str]:
-        """The groups bearing a name the group ``key`` bears (itself included)."""
-        names = {self.names[uid] for uid in self.members[key] if uid in self.names}
-        return set().union(*(self.carriers[name] for name in names))
-
-    def join(self, weak: str, strong: str, enemies: dict[str, set[str]]) -> bool:
-        """Move ``weak``'s records into ``strong`` unless one of them is kept apart from
-        one of what ``strong`` has become (two counterparties judged different may not both
-        join it)."""
-        if any(enemies[uid] & self.members[strong] for uid in self.members[weak]):
-            return False
-        self.members[strong] |= self.members.pop(weak)
-        return True
-
-    def clusters(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for uids in self.members.values():
-            out.update(dict.fromkeys(uids, min(uids)))
-        return out
-
-
-def _enemies(apart: set[Pair]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    for a, b in apart:
-        out[a].add(b)
-        out[b].add(a)
-    return out
-
-
 def attach_sole(
     components: dict[str, str],
     edges: list[Edge],
@@ -146,8 +103,19 @@ def attach_sole(
     paid on another account is (:attr:`Identities.distinct_by`), and so is a counterparty
     whose account is not the identified one's.
     """
-    groups = _Groups(components, identities)
-    best = _best_identified(components, edges, groups.known)
+    groups = _groups(components, identities, edges)
+    joined = _sole(groups, threshold, identities, enemies(apart), margin)
+    return groups.clusters(), joined
+
+
+def _sole(
+    groups: Groups,
+    threshold: float,
+    identities: Identities,
+    apart: dict[str, set[str]],
+    margin: float,
+) -> set[Pair]:
+    best = groups.best
     needed = threshold if identities.threshold is None else identities.threshold
     bar = math.log2(needed / (1 - needed))
     chosen: dict[str, tuple[str, Edge, frozenset[str]]] = {}
@@ -160,18 +128,18 @@ def attach_sole(
         if strong in bearers and not (bearers - {weak, strong}) & groups.known:
             chosen[weak] = (strong, edge, bearers)
     apart_bearers = _two_people(groups, chosen.values(), identities)
-    enemies = _enemies(apart)
     joined: set[Pair] = set()
     for weak, (strong, edge, bearers) in chosen.items():
-        if bearers in apart_bearers or not groups.join(weak, strong, enemies):
+        if bearers in apart_bearers or not groups.join(weak, strong, apart):
             continue
         joined.add(pair_key(edge.left, edge.right))
+    groups.settle()
     log.info("%d groups without identified records joined their sole namesake", len(joined))
-    return groups.clusters(), joined
+    return joined
 
 
 def _two_people(
-    groups: _Groups, chosen: Iterable[tuple[str, Edge, frozenset[str]]], identities: Identities
+    groups: Groups, chosen: Iterable[tuple[str, Edge, frozenset[str]]], identities: Identities
 ) -> set[frozenset[str]]:
     """The sets of groups bearing one name (the identified one and those without an
     identified record) that hold two people: two of them told apart by
@@ -212,10 +180,17 @@ def attach_by_context(
     placed this way (the worker of an inspection beside the namesake employed by the same
     company), one of them wrongly.
     """
+    groups = _groups(components, identities, edges)
+    joined = _by_context(groups, identities, enemies(apart))
+    return groups.clusters(), joined
+
+
+def _by_context(
+    groups: Groups, identities: Identities, apart: dict[str, set[str]]
+) -> dict[Pair, tuple[str, ...]]:
     if identities.context is None:
-        return components, {}
-    groups = _Groups(components, identities)
-    best = _best_identified(components, edges, groups.known)
+        return {}
+    best = groups.best
     candidates = {
         weak: set(found) | (groups.holders(weak) & groups.known) for weak, found in best.items()
     }
@@ -225,7 +200,6 @@ def attach_by_context(
     tied = {
         key: set().union(*(ties.get(uid, ()) for uid in groups.members[key])) for key in weighed
     }
-    enemies = _enemies(apart)
     joined: dict[Pair, tuple[str, ...]] = {}
     for weak in sorted(candidates):
         if not tied[weak]:
@@ -235,12 +209,13 @@ def attach_by_context(
             continue
         strong, edge = hits[0], best[weak][hits[0]]
         shared = tuple(sorted({tie.partition(":")[0] for tie in tied[weak] & tied[strong]}))
-        if groups.join(weak, strong, enemies):
+        if groups.join(weak, strong, apart):
             joined[pair_key(edge.left, edge.right)] = shared
+    groups.settle()
     log.info(
         "%d groups without identified records joined the namesake they share ties with", len(joined)
     )
-    return groups.clusters(), joined
+    return joined
 
 
 def attach_by_associates(
@@ -261,10 +236,17 @@ def attach_by_associates(
     rules left), 71 groups joined rightly this way and 4 wrongly (1,228 pairs of records
     against 82); a name that only resembled the other's added 8 right and 2 wrong.
     """
+    groups = _groups(components, identities, edges)
+    joined = _by_associates(groups, identities, enemies(apart))
+    return groups.clusters(), joined
+
+
+def _by_associates(
+    groups: Groups, identities: Identities, apart: dict[str, set[str]]
+) -> dict[Pair, tuple[str, ...]]:
     if identities.appearances is None:
-        return components, {}
-    groups = _Groups(components, identities)
-    best = _best_identified(components, edges, groups.known)
+        return {}
+    best = groups.best
     named = {weak: groups.holders(weak) & groups.known & set(found) for weak, found in best.items()}
     candidates = {
         weak: set(best[weak]) | (groups.holders(weak) & groups.known)
@@ -273,7 +255,7 @@ def attach_by_associates(
     }
     asked = ((weak, key) for weak, keys in candidates.items() for key in keys)
     hits: dict[str, list[str]] = defaultdict(list)
-    for weak, key in sorted(sharing_associates(identities.appearances, components, asked)):
+    for weak, key in sorted(sharing_associates(identities.appearances, groups.key_of, asked)):
         hits[weak].append(key)
     chosen = {
         weak: (keys[0], best[weak][keys[0]], frozenset((weak, keys[0])))
@@ -281,38 +263,40 @@ def attach_by_associates(
         if len(keys) == 1 and keys[0] in named[weak]
     }
     apart_pairs = _two_people(groups, chosen.values(), identities)
-    enemies = _enemies(apart)
     joined: dict[Pair, tuple[str, ...]] = {}
     for weak, (strong, edge, pair) in sorted(chosen.items()):
-        if pair not in apart_pairs and groups.join(weak, strong, enemies):
+        if pair not in apart_pairs and groups.join(weak, strong, apart):
             joined[pair_key(edge.left, edge.right)] = ("associates",)
+    groups.settle()
     log.info(
         "%d groups without identified records joined the namesake they share associates with",
         len(joined),
     )
-    return groups.clusters(), joined
+    return joined
 
 
-def _best_identified(
-    components: dict[str, str], edges: list[Edge], known: set[str]
-) -> dict[str, dict[str, Edge]]:
-    """Per group without an identified record: its strongest edge to each identified group."""
-    best: dict[str, dict[str, Edge]] = defaultdict(dict)
-    for edge in edges:  # millions at scale: one pass, no more per edge than needed
-        left, right = components[edge.left], components[edge.right]
-        if (left in known) == (right in known):
-            continue
-        weak, strong = (right, left) if left in known else (left, right)
-        held = best[weak].get(strong)
-        # Of pairs that weigh the same, the first by key: the pairs come in the order the
-        # engine's threads found them, and a run must not depend on it.
-        if held is None or edge.bits > held.bits or _earlier_tie(edge, held):
-            best[weak][strong] = edge
-    return best
+def attach_names(
+    components: dict[str, str],
+    edges: list[Edge],
+    threshold: float,
+    identities: Identities,
+    apart: set[Pair],
+    margin: float = 4.0,
+) -> tuple[dict[str, str], set[Pair], dict[Pair, tuple[str, ...]]]:
+    """The three rules, one after another over the groups as the one before left them:
+    :func:`attach_sole`, :func:`attach_by_context`, :func:`attach_by_associates`.
+    Returns the new clusters, every pair that joined them, and of those, the pairs that
+    joined on ties or associates with what they shared."""
+    groups = _groups(components, identities, edges)
+    kept_apart = enemies(apart)
+    sole = _sole(groups, threshold, identities, kept_apart, margin)
+    ties = _by_context(groups, identities, kept_apart)
+    ties.update(_by_associates(groups, identities, kept_apart))
+    return groups.clusters(), sole | set(ties), ties
 
 
-def _earlier_tie(edge: Edge, held: Edge) -> bool:
-    return edge.bits == held.bits and (edge.left, edge.right) < (held.left, held.right)
+def _groups(components: dict[str, str], identities: Identities, edges: list[Edge]) -> Groups:
+    return Groups(components, identities.identified, identities.names, edges)
 
 
 def identities(
