@@ -25,7 +25,7 @@ def sharing_associates(
     wanted = sorted(set(pairs))
     if not wanted or appearances.num_rows == 0:
         return set()
-    keys = sorted(set(components.values()))
+    keys = list(dict.fromkeys(components.values()))
     number = {key: i for i, key in enumerate(keys)}
     uids = list(components)
     group = pa.array([number[components[uid]] for uid in uids], pa.int64())

@@ -69,9 +69,10 @@ class Clustering:
     """Record uid -> cluster key (the smallest uid of its cluster), for every node."""
     sole: set[Pair] = field(default_factory=set)
     """The pairs, agreeing on names alone, that joined a group as its sole candidate (its
-    very name, or the ties it shares)."""
+    very name, the ties it shares, or its associates)."""
     ties: dict[Pair, tuple[str, ...]] = field(default_factory=dict)
-    """Of those, the pairs that joined on ties: the kinds of ties the two groups share."""
+    """Of those, the pairs that joined on ties: the kinds of ties the two groups share
+    (``associates`` for associates)."""
 
 
 def cluster(

@@ -17,8 +17,8 @@ document). After clustering, such a group may still join an identified group:
   report, inspection or registration): the client who paid a "Hassan Khatib" is known to
   deal with one Hassan Khatib of the two.
 
-Groups are taken as the clustering left them (no chain of attachments) and never join
-across a pair kept apart.
+Each rule takes the groups as the rules before it left them (no chain of joins within a
+rule, :class:`crosslink.resolve._groups.Groups`) and never joins across a pair kept apart.
 """
 
 from __future__ import annotations
