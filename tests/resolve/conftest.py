@@ -16,10 +16,12 @@ from crosslink.demo import WorldConfig, generate_world
 from crosslink.demo._api import read_manifest, register_sources
 from crosslink.demo.partners import PARTNER_DIR
 from crosslink.ingest import ImportRequest, import_file, load_mapping
-from crosslink.resolve import ResolveOptions, resolve
+from crosslink.resolve import ResolveOptions, explain, resolve, review_queue
 from crosslink.resolve._pairs import Edge, EdgeArrays
+from crosslink.resolve.schema import entity_members, match_edges
 from crosslink.store import Store
 from crosslink.store.schema import records
+from tests.cli.test_cli import run
 from tests.conftest import fresh_store
 
 SEED = 11
@@ -110,3 +112,33 @@ def edges_within(edges: list[Edge], members: dict[str, str]) -> tuple[EdgeArrays
     """``edges`` as arrays, and per edge whether ``members`` puts both its records together."""
     arrays = EdgeArrays.of(edges)
     return arrays, arrays.same(members)
+
+
+def assert_joined_alone(
+    store: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pair: tuple[str, str],
+    kind: str,
+) -> None:
+    """The run joined ``pair`` (the record a name alone identifies, then the identified one)
+    on names alone and ``kind`` of ties, and says so: the stored edge, the entity's
+    explanation, the review queue (an analyst may undo it) and `crosslink explain`."""
+    joiner, joined = pair
+    with store.transaction() as conn:
+        (edge,) = conn.execute(select(match_edges).where(match_edges.c.ties.is_not(None))).all()
+        assert {edge.left_uid, edge.right_uid} == {joiner, joined}
+        assert edge.sole and edge.ties == kind
+        entity = conn.execute(
+            select(entity_members.c.entity_id).where(entity_members.c.record_uid == joiner)
+        ).scalar_one()
+        (member,) = [m for m in explain(conn, entity).members if m.uid == joiner]
+        assert [(e.other_uid, e.ties) for e in member.joined_by] == [(joined, (kind,))]
+        queued = {(i.left_uid, i.right_uid) for i in review_queue(conn, limit=1000)}
+        assert (edge.left_uid, edge.right_uid) in queued
+    url = store.engine.url.render_as_string(hide_password=False)
+    code, out, err = run(
+        capsys, "--data-dir", str(tmp_path), "--database-url", url, "explain", entity
+    )
+    assert code == 0, err
+    assert f"joined {joined}" in out and f"the only namesake sharing {kind}" in out

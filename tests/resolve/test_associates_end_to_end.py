@@ -12,66 +12,18 @@ import pytest
 from sqlalchemy import select
 
 from crosslink.demo._api import register_sources
+from crosslink.demo.partners import banks, police
 from crosslink.ingest import ImportRequest, import_file, load_mapping
-from crosslink.resolve import ResolveOptions, explain, resolve, review_queue
+from crosslink.resolve import ResolveOptions, resolve
 from crosslink.resolve.extract import read_values
-from crosslink.resolve.schema import entity_members, match_edges
+from crosslink.resolve.schema import entity_members
 from crosslink.store import Store
-from tests.cli.test_cli import run
+from tests.resolve.conftest import assert_joined_alone
 
 _GIVEN = ["Jan", "Piet", "Karim", "Olga", "Marta", "Yusuf", "Anna", "Bram", "Lotte", "Sami"]
 _FAMILY = ["Peeters", "Jansen", "Nowak", "Kaya", "Dubois", "Smit", "Novak", "Bakker", "Haddad"]
-_POLICE = [
-    "pv_nummer",
-    "datum_pv",
-    "eenheid",
-    "feit",
-    "uitbuitingsvorm",
-    "sector",
-    "persoon_id",
-    "rol",
-    "achternaam",
-    "voornaam",
-    "bijnaam",
-    "geboortedatum",
-    "nationaliteit",
-    "geslacht",
-    "rijksregisternummer",
-    "telefoon",
-    "straat",
-    "postcode",
-    "gemeente",
-    "land",
-    "voertuig_soort",
-    "nummerplaat",
-    "land_inschrijving",
-    "chassisnummer",
-    "merk",
-    "model",
-    "motor",
-    "opmerking_intern",
-]
-_BANK = [
-    "report_id",
-    "reporting_bank",
-    "report_date",
-    "transaction_date",
-    "amount",
-    "currency",
-    "payer_type",
-    "payer_name",
-    "payer_iban",
-    "payer_birth_date",
-    "payer_nationality",
-    "beneficiary_type",
-    "beneficiary_name",
-    "beneficiary_iban",
-    "beneficiary_country",
-    "beneficiary_birth_date",
-    "beneficiary_nationality",
-    "communication",
-    "reason",
-]
+_POLICE = list(police.HEADER)
+_BANK = list(banks.HEADER)
 
 
 def _person(report: str, person: str, family: str, given: str, born: str) -> dict[str, str]:
@@ -177,16 +129,4 @@ def test_a_payer_joins_the_namesake_the_client_appears_with(
         assert len(client) == 1  # the bank's client is the police's Khadija El Amrani
         assert entity[payer] == entity[older] != entity[younger]
 
-        (edge,) = conn.execute(select(match_edges).where(match_edges.c.ties.is_not(None))).all()
-        assert {edge.left_uid, edge.right_uid} == {payer, older}
-        assert edge.sole and edge.ties == "associates"
-        (member,) = [m for m in explain(conn, entity[payer]).members if m.uid == payer]
-        assert [(e.other_uid, e.ties) for e in member.joined_by] == [(older, ("associates",))]
-        queued = {(i.left_uid, i.right_uid) for i in review_queue(conn, limit=1000)}
-        assert (edge.left_uid, edge.right_uid) in queued  # an analyst may undo it
-    url = store.engine.url.render_as_string(hide_password=False)
-    code, out, err = run(
-        capsys, "--data-dir", str(tmp_path), "--database-url", url, "explain", entity[payer]
-    )
-    assert code == 0, err
-    assert f"joined {older}" in out and "the only namesake sharing associates" in out
+    assert_joined_alone(store, tmp_path, capsys, (payer, older), "associates")

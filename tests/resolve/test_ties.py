@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from crosslink.demo._api import register_sources
 from crosslink.ingest import ImportRequest, import_file, load_mapping
-from crosslink.resolve import ResolveOptions, explain, resolve, review_queue
-from crosslink.resolve.schema import entity_members, match_edges
+from crosslink.resolve import ResolveOptions, resolve
+from crosslink.resolve.schema import entity_members
 from crosslink.store import Store
 from crosslink.store.schema import records
-from tests.cli.test_cli import run
+from tests.resolve.conftest import assert_joined_alone
 
 _GIVEN = ["Jan", "Piet", "Karim", "Olga", "Marta", "Yusuf", "Anna", "Bram", "Lotte", "Sami"]
 _FAMILY = ["Peeters", "Jansen", "Nowak", "Kaya", "Dubois", "Smit", "Novak", "Bakker", "Haddad"]
@@ -80,17 +80,4 @@ def test_a_worker_joins_the_namesake_of_the_same_employer(
         worker, employed, other = uid[5], uid[3], uid[4]
         assert entity[worker] == entity[employed] != entity[other]
 
-        (edge,) = conn.execute(select(match_edges).where(match_edges.c.ties.is_not(None))).all()
-        assert {edge.left_uid, edge.right_uid} == {worker, employed}
-        assert edge.sole and edge.ties == "organisations"
-        (member,) = [m for m in explain(conn, entity[worker]).members if m.uid == worker]
-        assert [(e.other_uid, e.ties) for e in member.joined_by] == [(employed, ("organisations",))]
-        queued = {(i.left_uid, i.right_uid) for i in review_queue(conn, limit=1000)}
-        assert (edge.left_uid, edge.right_uid) in queued  # an analyst may undo it
-    # And so does `crosslink explain`, for the analyst at the command line.
-    url = store.engine.url.render_as_string(hide_password=False)
-    code, out, err = run(
-        capsys, "--data-dir", str(tmp_path), "--database-url", url, "explain", entity[worker]
-    )
-    assert code == 0, err
-    assert f"joined {employed}" in out and "the only namesake sharing organisations" in out
+    assert_joined_alone(store, tmp_path, capsys, (worker, employed), "organisations")

@@ -180,9 +180,7 @@ def attach_by_context(
     placed this way (the worker of an inspection beside the namesake employed by the same
     company), one of them wrongly.
     """
-    groups = _groups(components, identities, edges)
-    joined = _by_context(groups, identities, enemies(apart))
-    return groups.clusters(), joined
+    return _alone(_by_context, components, edges, identities, apart)
 
 
 def _by_context(
@@ -191,9 +189,7 @@ def _by_context(
     if identities.context is None:
         return {}
     best = groups.best
-    candidates = {
-        weak: set(found) | (groups.holders(weak) & groups.known) for weak, found in best.items()
-    }
+    candidates = {weak: _could_be(groups, weak) for weak in best}
     # A big identified group is the candidate of many: each group is read once.
     weighed = set(candidates).union(*candidates.values())
     ties = identities.context([uid for key in weighed for uid in groups.members[key]])
@@ -236,9 +232,7 @@ def attach_by_associates(
     rules left), 71 groups joined rightly this way and 4 wrongly (1,228 pairs of records
     against 82); a name that only resembled the other's added 8 right and 2 wrong.
     """
-    groups = _groups(components, identities, edges)
-    joined = _by_associates(groups, identities, enemies(apart))
-    return groups.clusters(), joined
+    return _alone(_by_associates, components, edges, identities, apart)
 
 
 def _by_associates(
@@ -248,11 +242,7 @@ def _by_associates(
         return {}
     best = groups.best
     named = {weak: groups.holders(weak) & groups.known & set(found) for weak, found in best.items()}
-    candidates = {
-        weak: set(best[weak]) | (groups.holders(weak) & groups.known)
-        for weak in best
-        if named[weak]
-    }
+    candidates = {weak: _could_be(groups, weak) for weak in best if named[weak]}
     asked = ((weak, key) for weak, keys in candidates.items() for key in keys)
     hits: dict[str, list[str]] = defaultdict(list)
     for weak, key in sorted(sharing_associates(identities.appearances, groups.key_of, asked)):
@@ -295,8 +285,29 @@ def attach_names(
     return groups.clusters(), sole | set(ties), ties
 
 
+Rule = Callable[[Groups, Identities, dict[str, set[str]]], dict[Pair, tuple[str, ...]]]
+
+
+def _alone(
+    rule: Rule,
+    components: dict[str, str],
+    edges: list[Edge],
+    identities: Identities,
+    apart: set[Pair],
+) -> tuple[dict[str, str], dict[Pair, tuple[str, ...]]]:
+    """``rule`` on its own: the new clusters and the pairs that joined them."""
+    groups = _groups(components, identities, edges)
+    joined = rule(groups, identities, enemies(apart))
+    return groups.clusters(), joined
+
+
 def _groups(components: dict[str, str], identities: Identities, edges: list[Edge]) -> Groups:
     return Groups(components, identities.identified, identities.names, edges)
+
+
+def _could_be(groups: Groups, weak: str) -> set[str]:
+    """The identified groups the group ``weak`` could be: a scored pair, or its very name."""
+    return set(groups.best[weak]) | (groups.holders(weak) & groups.known)
 
 
 def identities(
