@@ -106,7 +106,9 @@ def _score_and_cluster(
     with phase(entity_type, "cluster"):
         seen = None
         if spec.associated_by:
-            seen = appearances(conn, entity_type, opts.subject, spec.associated_by, spec.crowd)
+            seen = appearances(
+                conn, table["unique_id"], opts.subject, spec.associated_by, spec.crowd
+            )
         clusters = cluster(
             backend,
             scored.arrays.nodes,

@@ -134,48 +134,50 @@ def read_values(
 
 def appearances(
     conn: Connection,
-    entity_type: str,
+    uids: pa.Array | pa.ChunkedArray,
     subject: Subject | None,
     link_types: Iterable[str],
     crowd: int,
 ) -> pa.Table:
-    """Which records of ``entity_type`` appear in which report: ``uid`` and ``report``, the
-    record it is linked to by one of ``link_types`` (a bank report, a police report, an
-    inspection), of reports naming at most ``crowd`` of them (a raid's two hundred workers
-    hardly know each other); as ``subject`` may see.
+    """Which of the records ``uids`` (those of one type a run extracted) appear in which
+    report: ``uid`` and ``report``, the record it is linked to by one of ``link_types`` (a
+    bank report, a police report, an inspection), of reports naming at most ``crowd`` of
+    them (a raid's two hundred workers hardly know each other); as ``subject`` may see.
 
-    Read at once, as two columns: at a million demo records, 787,288 links in 4 s, where
-    reading them for the records a rule weighs, a few thousand at a time, took 150 s (a
-    register address with 166 residents came back with each of them).
+    Read at once, as two columns, by one pass over the links: at a million demo records,
+    1,047,587 links of all types in 1 s, 787,288 of them persons'. Joined to the persons in
+    the store, the same took 3.5 s; asked for the records a rule weighs, a few thousand at a
+    time, 150 s (a register address with 166 residents came back with each of them).
     """
-    stmt = _appearances_query(entity_type, subject, link_types)
-    uids: list[pa.Array] = []
+    found: list[pa.Array] = []
     reports: list[pa.Array] = []
-    result = conn.execute(stmt.execution_options(yield_per=_FETCH))
+    result = conn.execute(
+        _appearances_query(subject, link_types).execution_options(yield_per=_FETCH)
+    )
     for part in result.partitions():
-        uids.append(pa.array([row[0] for row in part], pa.string()))
+        found.append(pa.array([row[0] for row in part], pa.string()))
         reports.append(pa.array([row[1] for row in part], pa.string()))
     table = pa.table(
         {
-            "uid": pa.chunked_array(uids, pa.string()),
+            "uid": pa.chunked_array(found, pa.string()),
             "report": pa.chunked_array(reports, pa.string()),
         }
+    )
+    table = table.filter(
+        pc.is_in(table["uid"], value_set=pa.chunked_array([uids]).combine_chunks())
     )
     table = table.group_by(["uid", "report"]).aggregate([])  # one link to a report counts once
     sizes = table.group_by("report").aggregate([("uid", "count")])
     small = sizes.filter(pc.less_equal(sizes["uid_count"], crowd))["report"]
-    log.info("read %d appearances of %s records in reports", table.num_rows, entity_type)
+    log.info("read %d appearances in reports", table.num_rows)
     return table.filter(pc.is_in(table["report"], small))
 
 
-def _appearances_query(
-    entity_type: str, subject: Subject | None, link_types: Iterable[str]
-) -> Select[Any]:
-    """(record of ``entity_type``, the record it is linked to by one of ``link_types``)."""
-    stmt = (
-        select(links.c.source_uid, links.c.target_uid)
-        .join(records, records.c.uid == links.c.source_uid)
-        .where(records.c.schema == entity_type, links.c.link_type.in_(sorted(set(link_types))))
+def _appearances_query(subject: Subject | None, link_types: Iterable[str]) -> Select[Any]:
+    """(record, the record it is linked to by one of ``link_types``): one pass over the
+    links, whose records' types are told in Arrow (a join to them, per link, took longer)."""
+    stmt = select(links.c.source_uid, links.c.target_uid).where(
+        links.c.link_type.in_(sorted(set(link_types)))
     )
     return _visible(stmt, subject, links.c.source_uid, links.c.target_uid)
 
