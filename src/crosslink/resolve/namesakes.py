@@ -189,7 +189,7 @@ def _by_context(
     if identities.context is None:
         return {}
     best = groups.best
-    candidates = {weak: _could_be(groups, weak) for weak in best}
+    candidates = {weak: _could_be(groups, weak, _named(groups, weak)) for weak in best}
     # A big identified group is the candidate of many: each group is read once.
     weighed = set(candidates).union(*candidates.values())
     ties = identities.context([uid for key in weighed for uid in groups.members[key]])
@@ -241,8 +241,10 @@ def _by_associates(
     if identities.appearances is None:
         return {}
     best = groups.best
-    named = {weak: groups.holders(weak) & groups.known & set(found) for weak, found in best.items()}
-    candidates = {weak: _could_be(groups, weak) for weak in best if named[weak]}
+    bearers = {weak: _named(groups, weak) for weak in best}
+    # The namesakes it may join: those bearing its very name that it has a pair with.
+    named = {weak: bearers[weak] & found.keys() for weak, found in best.items()}
+    candidates = {weak: _could_be(groups, weak, bearers[weak]) for weak in best if named[weak]}
     asked = ((weak, key) for weak, keys in candidates.items() for key in keys)
     hits: dict[str, list[str]] = defaultdict(list)
     for weak, key in sorted(sharing_associates(identities.appearances, groups.key_of, asked)):
@@ -305,9 +307,15 @@ def _groups(components: dict[str, str], identities: Identities, edges: list[Edge
     return Groups(components, identities.identified, identities.names, edges)
 
 
-def _could_be(groups: Groups, weak: str) -> set[str]:
-    """The identified groups the group ``weak`` could be: a scored pair, or its very name."""
-    return set(groups.best[weak]) | (groups.holders(weak) & groups.known)
+def _named(groups: Groups, weak: str) -> set[str]:
+    """The identified groups bearing a name the group ``weak`` bears."""
+    return groups.holders(weak) & groups.known
+
+
+def _could_be(groups: Groups, weak: str, named: set[str]) -> set[str]:
+    """The identified groups the group ``weak`` could be: a scored pair, or its very name
+    (``named``: :func:`_named`)."""
+    return set(groups.best[weak]) | named
 
 
 def identities(
