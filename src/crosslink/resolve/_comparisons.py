@@ -9,6 +9,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.dialects import SplinkDialect
 
 
 def _lvl(
@@ -18,6 +19,39 @@ def _lvl(
     if tf is not None:
         level.configure(tf_adjustment_column=tf, tf_adjustment_weight=1.0)
     return level
+
+
+class CrossSimilarLevel(ComparisonLevelCreator):
+    """``own`` on one side alike (Jaro-Winkler at ``threshold``) to ``other`` on the other:
+    a given name written in the family name's place, with a typo on top ("jasmine sah",
+    "sach jasmwine"). Written per SQL dialect, as Splink's own levels are."""
+
+    def __init__(self, own: str, other: str, threshold: float) -> None:
+        self.own, self.other, self.threshold = own, other, threshold
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        similar = sql_dialect.jaro_winkler_function_name
+        return f"{similar}({self.own}_l, {self.other}_r) >= {self.threshold}"
+
+    def create_label_for_charts(self) -> str:
+        return f"{self.own} alike to the other's {self.other}"
+
+
+class OneEditLevel(ComparisonLevelCreator):
+    """Two values one typing error apart: a character replaced, added, left out, or two
+    neighbours swapped (Damerau-Levenshtein at most 1), both at least ``min_length`` long
+    (short values are one edit from too much)."""
+
+    def __init__(self, col: str, label: str, min_length: int = 5) -> None:
+        self.col, self.label, self.min_length = col, label, min_length
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        edits = sql_dialect.damerau_levenshtein_function_name
+        c, n = self.col, self.min_length
+        return f"length({c}_l) >= {n} AND length({c}_r) >= {n} AND {edits}({c}_l, {c}_r) <= 1"
+
+    def create_label_for_charts(self) -> str:
+        return self.label
 
 
 def _null(col: str) -> ComparisonLevelCreator:
@@ -52,17 +86,22 @@ def _shared(name: str, col: str, m: float, u: float) -> ComparisonCreator:
 
 
 OTHER_REGISTER_NUMBER = "other national register number"
+DOCUMENT_TYPO = "a document one typo apart"
 
 
 def _documents() -> ComparisonCreator:
     """Identity documents: one shared is strong evidence; two national register numbers that
     differ (each kept for life, and no one else's) are two people."""
-    shared, other = 0.6, 0.0005
+    shared, typo, other = 0.6, 0.05, 0.0005
     return _comparison(
         "documents",
         [
             _null("documents"),
             _lvl(cll.ArrayIntersectLevel("documents", 1), shared, 0.00001, fix_m=True),
+            # A number typed with one error is evidence, not another person (a national
+            # register number's check digits catch every such error: two valid ones that
+            # differ are two numbers, the level below).
+            _lvl(OneEditLevel("document", DOCUMENT_TYPO), typo, 0.00001, fix_m=True),
             _lvl(
                 cll.CustomLevel(
                     "register_number_l <> register_number_r", label_for_charts=OTHER_REGISTER_NUMBER
@@ -71,7 +110,7 @@ def _documents() -> ComparisonCreator:
                 0.3,
                 fix_m=True,
             ),
-            _lvl(cll.ElseLevel(), 1 - shared - other, 0.7, fix_m=True),
+            _lvl(cll.ElseLevel(), 1 - shared - typo - other, 0.7, fix_m=True),
         ],
     )
 
@@ -85,6 +124,7 @@ def _name_part(
         _null(own),
         _lvl(cll.ExactMatchLevel(own), 0.80, 0.002, tf=own),
         _lvl(cll.ColumnsReversedLevel(own, other), 0.04, 0.0002),
+        _lvl(CrossSimilarLevel(own, other, 0.92), 0.01, 0.0002),
     ]
     if first is not None:
         levels.append(_lvl(cll.ExactMatchLevel(first), 0.04, 0.002))
@@ -117,6 +157,7 @@ _NEXT_YEAR = (
 # A typo in the year keeps day and month.
 _DAY_MONTH = "birth_month_l = birth_month_r AND birth_day_l = birth_day_r"
 _SAME_YEAR = "same year, other month and day"
+DATE_TYPO = "one digit mistyped"
 _OTHER_DATE = "other date"
 
 
@@ -150,6 +191,9 @@ def _birth_date() -> ComparisonCreator:
             _custom(SAME_FULL_DATE, "same full date", 0.82, 0.0001),
             _custom(_PARTIAL, "one date is a partial of the other", 0.08, 0.01),
             _custom(_SWAPPED, "day and month swapped", 0.03, 0.00005),
+            # One digit mistyped or two swapped in a full date: evidence, not two people
+            # (a month typed 11 for 12 is neither the same month nor another birthday).
+            _lvl(OneEditLevel("dob", DATE_TYPO, min_length=10), 0.03, 0.0003),
             _custom(
                 "birth_year_l = birth_year_r AND birth_month_l = birth_month_r",
                 "same year and month",
@@ -176,19 +220,29 @@ def _exact(name: str, col: str, m: float, u: float, tf: bool = False) -> Compari
 
 
 _SAME_ADDRESS, _SAME_POSTCODE = "same address", "same postcode"
+_SAME_LOCALITY = "same town or locality"
 
 
 def _labelled(level: ComparisonLevelCreator, label: str) -> ComparisonLevelCreator:
     return level.configure(label_for_charts=label)
 
 
+def _unknown_on_a_side(*cols: str) -> ComparisonLevelCreator:
+    """The null level of a comparison of several columns: a side that has none of them."""
+    sides = (" AND ".join(f"{c}_{side} IS NULL" for c in cols) for side in "lr")
+    sql = " OR ".join(f"({s})" for s in sides)
+    return cll.CustomLevel(sql, label_for_charts="unknown").configure(is_null_level=True)
+
+
 def _address_of_party() -> ComparisonCreator:
     return _comparison(
         "address",
         [
-            _null("postcodes"),
+            # Unknown only when neither a postcode nor a town is known on a side.
+            _unknown_on_a_side("postcodes", "localities"),
             _lvl(_labelled(cll.ArrayIntersectLevel("address_keys", 1), _SAME_ADDRESS), 0.5, 0.0005),
             _lvl(_labelled(cll.ArrayIntersectLevel("postcodes", 1), _SAME_POSTCODE), 0.2, 0.02),
-            _else(0.3, 0.9795),
+            _lvl(_labelled(cll.ArrayIntersectLevel("localities", 1), _SAME_LOCALITY), 0.1, 0.01),
+            _else(0.2, 0.9695),
         ],
     )

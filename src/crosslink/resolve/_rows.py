@@ -168,9 +168,24 @@ Row = dict[str, object]
 
 
 def _addresses(raw: RawRecord) -> list[str]:
-    """Own address values and linked addresses (their street and postcode put together)."""
+    """Own address values, the address given in parts (street, house number, postcode,
+    locality), and linked addresses (their street and postcode put together)."""
     linked = zip(raw.all("linked_street"), raw.all("linked_postcode"), strict=False)
-    return raw.all("address") + [f"{street}, {code}" for street, code in linked]
+    found = raw.all("address") + [f"{street}, {code}" for street, code in linked]
+    street, house, code = raw.first("street"), raw.first("house_number"), raw.first("postcode")
+    if street or code:
+        # The address type's own shape ("street house, postcode locality"), so that parts
+        # and whole addresses give the same keys; a key needs a street and a house number.
+        door = " ".join(p for p in (street, house if street else None) if p)
+        town = " ".join(p for p in (code, raw.first("locality")) if p)
+        found.append(", ".join(p for p in (door, town) if p))
+    return found
+
+
+def _localities(raw: RawRecord) -> list[str] | None:
+    """Towns, suburbs or localities (latin, lower case): weak evidence, many live in one."""
+    found = (_latin(v) for v in raw.all("locality") + raw.all("linked_locality"))
+    return _none_if_empty(v for v in found if v)
 
 
 def person_row(raw: RawRecord) -> Row:
@@ -193,12 +208,21 @@ def person_row(raw: RawRecord) -> Row:
         "phones": _none_if_empty(raw.all("phone")),
         "emails": _none_if_empty(raw.all("email") + raw.all("handle")),
         "documents": _none_if_empty(raw.all("id_number") + raw.all("national_id")),
+        "document": _first_document(raw),
         "register_number": _register_number(raw.all("national_id")),
         "accounts": _none_if_empty(raw.all("iban")),
         "postcodes": codes,
         "address_keys": keys,
+        "localities": _localities(raw),
         "organisations": _none_if_empty(raw.all("linked_registration") + raw.all("linked_vat")),
     }
+
+
+def _first_document(raw: RawRecord) -> str | None:
+    """One document number (the first in order), compared for typos: a list compared
+    element by element would weigh on every pair."""
+    found = sorted(raw.all("id_number") + raw.all("national_id"))
+    return found[0] if found else None
 
 
 def _register_number(numbers: list[str]) -> str | None:
@@ -264,6 +288,7 @@ def organisation_row(raw: RawRecord) -> Row:
         "accounts": _none_if_empty(raw.all("iban")),
         "postcodes": codes,
         "address_keys": keys,
+        "localities": _localities(raw),
     }
 
 
@@ -330,13 +355,14 @@ class Model:
 
 
 _STR, _INT, _LIST = pa.string(), pa.int32(), pa.list_(pa.string())
-_ADDRESSES = ("address", "linked_street", "linked_postcode")
+_ADDRESSES = ("address", "linked_street", "linked_postcode", "linked_locality")
+_ADDRESS_PARTS = ("street", "house_number", "postcode", "locality")
 MODELS: dict[str, Model] = {
     "Person": Model(
         person_row,
         ("first_name", "last_name", "name", "alias", "birth_date", "nationality", "birth_place")
         + ("phone", "email", "handle", "id_number", "national_id", "iban", *_ADDRESSES)
-        + ("linked_registration", "linked_vat"),
+        + (*_ADDRESS_PARTS, "linked_registration", "linked_vat"),
         {
             **dict.fromkeys(
                 (
@@ -356,20 +382,22 @@ MODELS: dict[str, Model] = {
             **dict.fromkeys(("birth_year", "birth_month", "birth_day"), _INT),
             "nationality": _STR,
             "birth_place": _STR,
+            "document": _STR,
             "register_number": _STR,
             **dict.fromkeys(("phones", "emails", "documents", "accounts"), _LIST),
-            **dict.fromkeys(("postcodes", "address_keys", "organisations"), _LIST),
+            **dict.fromkeys(("postcodes", "address_keys", "localities", "organisations"), _LIST),
         },
     ),
     "Organisation": Model(
         organisation_row,
         ("name", "registration_number", "vat_number", "jurisdiction")
-        + ("phone", "email", "handle", "iban", *_ADDRESSES),
+        + ("phone", "email", "handle", "iban", *_ADDRESSES, *_ADDRESS_PARTS),
         {
             **dict.fromkeys(("name_fp", "name_latin", "name_phon"), _STR),
             "registrations": _LIST,
             "jurisdiction": _STR,
             **dict.fromkeys(("phones", "emails", "accounts", "postcodes", "address_keys"), _LIST),
+            "localities": _LIST,
         },
     ),
     "Address": Model(

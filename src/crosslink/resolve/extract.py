@@ -80,7 +80,12 @@ _LINKED = {
     "BankAccount": {"iban": "iban"},
     "OnlineAccount": {"handle": "handle"},
     "IdentityDocument": {"number": "id_number"},
-    "Address": {"full": "address", "street": "linked_street", "postcode": "linked_postcode"},
+    "Address": {
+        "full": "address",
+        "street": "linked_street",
+        "postcode": "linked_postcode",
+        "city": "linked_locality",
+    },
     # An employer, a company run or owned: a tie, not an identity (see namesakes).
     "Organisation": {"registration_number": "linked_registration", "vat_number": "linked_vat"},
 }

@@ -196,7 +196,7 @@ def person_model() -> ModelSpec:
         distinct_by=("accounts",),
         associated_by=("subject_of",),
         ties_only=("organisations",),
-        corroborates_from={"address": 2},
+        corroborates_from={"address": 3},
         corroborates_above={"birth_place": 7.0},
     )
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from splink import Linker
+from splink.internals.exceptions import SplinkException
 
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.settings import ModelSpec
@@ -52,24 +54,15 @@ def train(
         log.info("%s: %d records, keeping the priors", spec.entity_type, records)
         return "priors"
     done = []
-    if spec.deterministic_rules:
-        linker.training.estimate_probability_two_random_records_match(
-            list(spec.deterministic_rules), recall=options.deterministic_recall
-        )
+    if spec.deterministic_rules and _step(spec, "the prior", _prior, linker, spec, options):
         done.append("prior")
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=options.u_max_pairs, seed=options.seed
-    )
-    done.append("u")
+    if _step(spec, "u", _u, linker, options):
+        done.append("u")
     sessions = 0
     for block in spec.training_blocks:
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block, estimate_without_term_frequencies=True
-            )
+        # A block the data cannot fill (no dates of birth at all) keeps the priors.
+        if _step(spec, "an EM session", _em, linker, block):
             sessions += 1
-        except ValueError as exc:  # a level EM cannot estimate on this data: keep its prior
-            log.warning("%s: EM session skipped: %s", spec.entity_type, exc)
     if sessions:
         done.append(f"em({sessions})")
     if labels is not None and labels.num_rows >= options.min_labels:
@@ -78,6 +71,41 @@ def train(
         done.append(f"labels({labels.num_rows})")
     log.info("%s trained: %s", spec.entity_type, ", ".join(done))
     return "+".join(done)
+
+
+def _prior(linker: Linker, spec: ModelSpec, options: TrainOptions) -> None:
+    linker.training.estimate_probability_two_random_records_match(
+        list(spec.deterministic_rules), recall=options.deterministic_recall
+    )
+
+
+def _u(linker: Linker, options: TrainOptions) -> None:
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=options.u_max_pairs, seed=options.seed
+    )
+
+
+def _em(linker: Linker, block: object) -> None:
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block,  # type: ignore[arg-type]
+        estimate_without_term_frequencies=True,
+    )
+
+
+def _step(spec: ModelSpec, what: str, step: Callable[..., None], *args: object) -> bool:
+    """Run one training step; one the data cannot support (no pairs in a block, a level
+    never observed, a rule that finds nothing) keeps the priors it would have replaced."""
+    try:
+        step(*args)
+    except (SplinkException, ValueError, ZeroDivisionError) as exc:
+        log.warning(
+            "%s: %s could not be estimated on this data, the written-down values are kept: %s",
+            spec.entity_type,
+            what,
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
+        )
+        return False
+    return True
 
 
 def training_sample(table: pa.Table, options: TrainOptions, labels: pa.Table | None) -> pa.Table:

@@ -17,7 +17,9 @@ from crosslink.model.types._util import fold, require
 
 __all__ = ["MAX_YEAR", "MIN_YEAR", "TYPE", "Parts", "clean", "compare", "fingerprint", "parse"]
 
-MIN_YEAR = 1800
+# Any four-digit year: registers, archives and reference sets hold people born centuries ago
+# (the historical-figures set: one date in five before 1800), and two-digit years are refused.
+MIN_YEAR = 1000
 MAX_YEAR = 2100
 
 _MONTH_WORDS = (
