@@ -115,7 +115,11 @@ def _incompatible_sql(levels: Levels, rules: tuple[Incompatible, ...]) -> str:
             continue
         term = f"gamma_{rule.comparison} IN ({', '.join(str(g) for g in gammas)})"
         for name in rule.unless:
-            term += f" AND gamma_{name} < {max(levels[name])}"
+            # "documents": its strongest level overrides; "documents>=LABEL": that level too.
+            comparison, _, label = name.partition(">=")
+            found = levels[comparison]
+            top = max(found) if not label else min(g for g, x in found.items() if x == label)
+            term += f" AND gamma_{comparison} < {top}"
         terms.append(f"({term})")
     return " OR ".join(terms) or "FALSE"
 

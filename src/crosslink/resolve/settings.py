@@ -21,6 +21,7 @@ from crosslink.resolve._comparisons import (
     _DATES_MAY_AGREE,
     _OTHER_DATE,
     _SAME_YEAR,
+    DOCUMENT_TYPO,
     OTHER_REGISTER_NUMBER,
     SAME_FULL_DATE,
     _address_of_party,
@@ -49,7 +50,8 @@ class Incompatible:
     levels: tuple[str, ...]
     """Level labels (``label_for_charts``) that make the pair incompatible."""
     unless: tuple[str, ...] = ()
-    """Comparisons whose strongest level overrides (a shared identity document)."""
+    """Comparisons whose strongest level overrides (a shared identity document); written
+    ``comparison>=label``, that level and those above it override."""
     dates: bool = True
     """Whether the levels are dates' (in force only where dates are trusted: strict dates)."""
 
@@ -124,7 +126,11 @@ class ModelSpec:
         return any(rule.dates for rule in self.incompatible)
 
 
-BIRTH_DATES_DIFFER = Incompatible("birth_date", (_SAME_YEAR, _OTHER_DATE), unless=("documents",))
+# A document shared, or one typo apart, outweighs two dates of birth (typed twice, often
+# with a slip), whatever they are.
+BIRTH_DATES_DIFFER = Incompatible(
+    "birth_date", (_SAME_YEAR, _OTHER_DATE), unless=(f"documents>={DOCUMENT_TYPO}",)
+)
 # National register numbers are given once and for life: two that differ are two people. At
 # 100,000 demo records, 186 pairs scored 0.9 or more with two of them (none a match).
 REGISTER_NUMBERS_DIFFER = Incompatible("documents", (OTHER_REGISTER_NUMBER,), dates=False)
@@ -173,6 +179,13 @@ def person_model() -> ModelSpec:
             ("given_skel", "birth_year"),
             ("postcodes", "family_skel"),
             ("dob", "nationality"),
+            # A typo in each name: the date and where they live still pair them.
+            ("dob", "postcodes"),
+            ("dob", "localities"),
+            ("given_skel", "postcodes"),
+            ("given_skel", "localities"),
+            ("family_skel", "localities"),
+            ("dob",),
         ],
         block_guard=_DATES_MAY_AGREE,
         # Pairs born the same day, not in the same year: the records that give only a year
