@@ -116,7 +116,7 @@ def _documents() -> ComparisonCreator:
 
 
 def _name_part(
-    own: str, other: str, first: str | None, phon: str, skel: str | None
+    own: str, other: str, first: str | None, phon: str, skel: str | None, forms: str | None = None
 ) -> list[object]:
     """Levels for a given or family name: exact (term-frequency adjusted), swapped with the
     other part, transliteration-tolerant (phonetic code or consonant skeleton), Jaro-Winkler."""
@@ -128,6 +128,9 @@ def _name_part(
     ]
     if first is not None:
         levels.append(_lvl(cll.ExactMatchLevel(first), 0.04, 0.002))
+    if forms is not None:
+        nickname = cll.ArrayIntersectLevel(forms, 1)
+        levels.append(_lvl(_labelled(nickname, "a familiar form of the other"), 0.03, 0.001))
     phonetic: ComparisonLevelCreator = cll.ExactMatchLevel(phon)
     if skel is not None:
         phonetic = cll.Or(phonetic, cll.ExactMatchLevel(skel))
