@@ -109,10 +109,7 @@ def _check(table: pa.Table, keys: tuple[str, ...]) -> DateCheck:
             pc.and_(pc.equal(y, yr), pc.equal(m, mr)),  # the same, or a mistyped day
             pc.and_(pc.equal(y, yr), pc.and_(pc.equal(m, dr), pc.equal(d, mr))),  # swapped
         ),
-        pc.or_(
-            pc.or_(same_md, pc.and_(pc.equal(y, yr), pc.equal(d, dr))),  # year or month typo
-            pc.and_(pc.equal(pc.abs(pc.subtract(y, yr)), 1), same_md),
-        ),
+        pc.or_(same_md, pc.and_(pc.equal(pc.abs(pc.subtract(y, yr)), 1), same_md)),
     )
     differ = pairs.num_rows - int(pc.sum(pc.cast(may_agree, pa.int64())).as_py() or 0)
     return DateCheck(pairs.num_rows, differ)
