@@ -7,7 +7,17 @@ import sys
 
 import typer
 
-from crosslink.cli import _access, _cases, _data, _demo, _imports, _network, _resolve, _serve
+from crosslink.cli import (
+    _access,
+    _cases,
+    _data,
+    _demo,
+    _entities,
+    _imports,
+    _network,
+    _resolve,
+    _serve,
+)
 from crosslink.cli._context import build_state
 from crosslink.errors import CrosslinkError
 
@@ -45,6 +55,7 @@ _cases.register(app)
 _resolve.register(app)
 _serve.register(app)
 _network.register(app)
+_entities.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
