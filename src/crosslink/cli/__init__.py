@@ -13,6 +13,7 @@ from crosslink.cli import (
     _data,
     _demo,
     _entities,
+    _fingerprints,
     _imports,
     _network,
     _resolve,
@@ -55,6 +56,7 @@ _cases.register(app)
 _resolve.register(app)
 _serve.register(app)
 _network.register(app)
+_fingerprints.register(app)
 _entities.register(app)
 
 
