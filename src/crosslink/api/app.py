@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from crosslink.access import Clock, IdentityProvider, LocalPasswordProvider, SystemClock
-from crosslink.api import network, problems, v1, v1_admin
+from crosslink.api import entities, network, problems, v1, v1_admin
 from crosslink.api.deps import Services
 from crosslink.api.headers import SecurityHeaders
 from crosslink.settings import Settings
@@ -63,6 +63,7 @@ def create_app(
     )
     problems.install(app, error_page)
     app.add_middleware(SecurityHeaders)
+    app.include_router(entities.router)  # before v1's /entities/{ref}
     app.include_router(v1.router)
     app.include_router(v1_admin.router)
     app.include_router(network.router)

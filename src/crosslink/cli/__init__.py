@@ -7,7 +7,18 @@ import sys
 
 import typer
 
-from crosslink.cli import _access, _cases, _data, _demo, _imports, _network, _resolve, _serve
+from crosslink.cli import (
+    _access,
+    _cases,
+    _data,
+    _demo,
+    _entities,
+    _fingerprints,
+    _imports,
+    _network,
+    _resolve,
+    _serve,
+)
 from crosslink.cli._context import build_state
 from crosslink.errors import CrosslinkError
 
@@ -45,6 +56,8 @@ _cases.register(app)
 _resolve.register(app)
 _serve.register(app)
 _network.register(app)
+_fingerprints.register(app)
+_entities.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

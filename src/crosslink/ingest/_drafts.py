@@ -53,6 +53,8 @@ class RecordDraft:
     content_hash: str
     person_category: str | None
     values: list[ValueDraft]
+    source_key: str | None = None
+    """The key columns' values, readable (``records.source_key``); never part of the uid."""
 
 
 @dataclass(frozen=True)

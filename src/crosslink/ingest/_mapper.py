@@ -8,6 +8,7 @@ words are never lost.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from crosslink.errors import InvalidValue
@@ -42,6 +43,13 @@ def _field(spec: Spec, prop: str, kind: str, strict: bool) -> _Field:
 
 def key_digest(values: list[str]) -> str:
     return digest(["key", *values])
+
+
+def readable_key(values: list[str]) -> str:
+    """The key as the source wrote it: one column's value, or several as a JSON list."""
+    if len(values) == 1:
+        return values[0]
+    return json.dumps(values, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -203,7 +211,7 @@ class RowMapper:
         if not values:
             return None
         category = self._category(entity, row, result)
-        key = self._key(entity, row, result, values)
+        key, source_key = self._key(entity, row, result, values)
         prov = result.provenance
         content = digest(
             [
@@ -223,7 +231,7 @@ class RowMapper:
             ]
         )
         uid = digest([self.source.source_id, entity.type, key, content])
-        return RecordDraft(uid, alias, entity.type, key, content, category, values)
+        return RecordDraft(uid, alias, entity.type, key, content, category, values, source_key)
 
     def _category(self, entity: EntityMapping, row: RawRow, result: RowResult) -> str | None:
         if entity.type != "Person":
@@ -242,10 +250,12 @@ class RowMapper:
 
     def _key(
         self, entity: EntityMapping, row: RawRow, result: RowResult, values: list[ValueDraft]
-    ) -> str:
+    ) -> tuple[str, str | None]:
+        """The entity key (a digest, part of the uid) and the source's key, readable."""
         if entity.key is None:
             # No source identifier: the entity is what its values say it is.
-            return digest(["content", *(f"{v.prop}={v.cleaned or v.original}" for v in values)])
+            content = digest(["content", *(f"{v.prop}={v.cleaned or v.original}" for v in values)])
+            return content, None
         parts: list[str] = []
         for column in entity.key:
             text = _text(row.values.get(column))
@@ -254,7 +264,7 @@ class RowMapper:
                     Issue(row.number, column, None, f"key column {column!r} is empty")
                 )
             parts.append(text)
-        return key_digest(parts)
+        return key_digest(parts), readable_key(parts)
 
     # -- links and provenance --------------------------------------------------------------
     def _end(

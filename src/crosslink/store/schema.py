@@ -81,6 +81,9 @@ records = Table(
     Column("schema", String(40), nullable=False),
     Column("alias", String(64), nullable=False),
     Column("entity_key", String(UID), nullable=False),
+    # The source's own key, readable: one key column's value as it is, several as a JSON
+    # list; NULL for an entity the mapping gives no key, and for rows stored before 0011.
+    Column("source_key", Text),
     Column("content_hash", String(UID), nullable=False),
     Column("file_name", String(500), nullable=False),
     Column("row_number", Integer, nullable=False),
