@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from crosslink.resolve._comparisons import OTHER_REGISTER_NUMBER
+from crosslink.resolve._comparisons import DOCUMENT_TYPO, OTHER_REGISTER_NUMBER
 from crosslink.resolve.evidence import Levels
 from crosslink.resolve.predict import ConflictRule, conflict_condition
 from crosslink.resolve.settings import BIRTH_DATES_DIFFER, REGISTER_NUMBERS_DIFFER, model_for
@@ -13,7 +13,7 @@ LEVELS = {
     "given_name": {-1: "given is NULL", 1: "Exact match on given", 0: "All other comparisons"},
     "family_name": {-1: "family is NULL", 1: "Exact match on family", 0: "All other comparisons"},
     "birth_date": {-1: "dob is NULL", 2: "Exact match on dob", 1: "other date", 0: "x"},
-    "documents": {-1: "documents is NULL", 1: "shared", 0: "All other comparisons"},
+    "documents": {-1: "documents is NULL", 2: "shared", 1: DOCUMENT_TYPO, 0: "other"},
 }
 
 
@@ -63,6 +63,17 @@ def test_incompatible_dates_are_a_conflict_however_high_the_pair_scores() -> Non
     rule = ConflictRule(below=0.01, against=11.0, incompatible=(BIRTH_DATES_DIFFER,))
     rows = [("namesakes", 0.97, 9.0, 9.0, -3.0, 1), ("one person", 0.99, 9.0, 9.0, 11.8, 2)]
     assert _conflicts(rule, rows) == {"namesakes"}
+
+
+def test_a_document_one_typo_apart_outweighs_two_dates() -> None:
+    rule = ConflictRule(below=0.01, against=11.0, incompatible=(BIRTH_DATES_DIFFER,))
+    rows = [(pair, 0.97, 9.0, 9.0, -3.0, 1) for pair in ("shared", "typo", "other")]
+    documents = {"shared": 2, "typo": 1, "other": 0}
+    assert _conflicts(rule, rows, documents) == {"other"}
+    # A model saved before the typo level existed: only its strongest level overrides.
+    older = {**LEVELS, "documents": {-1: "documents is NULL", 1: "shared", 0: "other"}}
+    documents = {"shared": 1, "other": 0}
+    assert _conflicts(rule, rows[::2], documents, older) == {"other"}
 
 
 def test_two_register_numbers_are_a_conflict_even_where_dates_are_not_trusted() -> None:

@@ -39,6 +39,7 @@ LINKED = {
     ("Address", "full"): "address",
     ("Address", "street"): "linked_street",
     ("Address", "postcode"): "linked_postcode",
+    ("Address", "city"): "linked_locality",
     ("Organisation", "registration_number"): "linked_registration",
     ("Organisation", "vat_number"): "linked_vat",
 }
@@ -93,6 +94,8 @@ def test_extract_is_the_table_of_every_record_and_its_evidence(
     expected = to_table(entity_type, plain_records(conn, entity_type))
     table = extract(conn, entity_type)
     assert table.num_rows > 0
+    for name in table.column_names:
+        assert table[name].to_pylist() == expected[name].to_pylist(), name
     assert table.equals(expected)
     assert table["unique_id"].to_pylist() == sorted(table["unique_id"].to_pylist())
 

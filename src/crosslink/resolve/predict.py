@@ -118,7 +118,8 @@ def _incompatible_sql(levels: Levels, rules: tuple[Incompatible, ...]) -> str:
             # "documents": its strongest level overrides; "documents>=LABEL": that level too.
             comparison, _, label = name.partition(">=")
             found = levels[comparison]
-            top = max(found) if not label else min(g for g, x in found.items() if x == label)
+            # (A model saved before the level existed: its strongest alone.)
+            top = min((g for g, x in found.items() if x == label), default=max(found))
             term += f" AND gamma_{comparison} < {top}"
         terms.append(f"({term})")
     return " OR ".join(terms) or "FALSE"
