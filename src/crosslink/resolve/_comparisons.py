@@ -21,22 +21,6 @@ def _lvl(
     return level
 
 
-class CrossSimilarLevel(ComparisonLevelCreator):
-    """``own`` on one side alike (Jaro-Winkler at ``threshold``) to ``other`` on the other:
-    a given name written in the family name's place, with a typo on top ("jasmine sah",
-    "sach jasmwine"). Written per SQL dialect, as Splink's own levels are."""
-
-    def __init__(self, own: str, other: str, threshold: float) -> None:
-        self.own, self.other, self.threshold = own, other, threshold
-
-    def create_sql(self, sql_dialect: SplinkDialect) -> str:
-        similar = sql_dialect.jaro_winkler_function_name
-        return f"{similar}({self.own}_l, {self.other}_r) >= {self.threshold}"
-
-    def create_label_for_charts(self) -> str:
-        return f"{self.own} alike to the other's {self.other}"
-
-
 class OneEditLevel(ComparisonLevelCreator):
     """Two values one typing error apart: a character replaced, added, left out, or two
     neighbours swapped (Damerau-Levenshtein at most 1), both at least ``min_length`` long
@@ -116,7 +100,7 @@ def _documents() -> ComparisonCreator:
 
 
 def _name_part(
-    own: str, other: str, first: str | None, phon: str, skel: str | None, forms: str | None = None
+    own: str, other: str, first: str | None, phon: str, skel: str | None
 ) -> list[object]:
     """Levels for a given or family name: exact (term-frequency adjusted), swapped with the
     other part, transliteration-tolerant (phonetic code or consonant skeleton), Jaro-Winkler."""
@@ -124,13 +108,9 @@ def _name_part(
         _null(own),
         _lvl(cll.ExactMatchLevel(own), 0.80, 0.002, tf=own),
         _lvl(cll.ColumnsReversedLevel(own, other), 0.04, 0.0002),
-        _lvl(CrossSimilarLevel(own, other, 0.92), 0.01, 0.0002),
     ]
     if first is not None:
         levels.append(_lvl(cll.ExactMatchLevel(first), 0.04, 0.002))
-    if forms is not None:
-        nickname = cll.ArrayIntersectLevel(forms, 1)
-        levels.append(_lvl(_labelled(nickname, "a familiar form of the other"), 0.03, 0.001))
     phonetic: ComparisonLevelCreator = cll.ExactMatchLevel(phon)
     if skel is not None:
         phonetic = cll.Or(phonetic, cll.ExactMatchLevel(skel))

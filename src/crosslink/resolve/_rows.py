@@ -14,7 +14,6 @@ from operator import itemgetter
 
 import jellyfish
 import pyarrow as pa
-from nicknames import NickNamer
 
 from crosslink.model.types import address as address_type
 from crosslink.model.types import name as name_type
@@ -54,23 +53,6 @@ def skeleton(text: str | None) -> str | None:
     """Consonants only (:func:`name_type.skeleton`, which caches them): vowel-free
     transliterations agree."""
     return name_type.skeleton(text) or None if text else None
-
-
-@lru_cache(maxsize=1)
-def _nicknames() -> NickNamer:
-    return NickNamer()
-
-
-@lru_cache(maxsize=_CACHE)
-def _forms(given: str) -> tuple[str, ...]:
-    return tuple(sorted({given, *_nicknames().canonicals_of(given)}))
-
-
-def given_forms(given: str | None) -> list[str] | None:
-    """A first given name and the names it is a familiar form of, in the English-language
-    nickname data of the ``nicknames`` package ("fred": alfred, frederick …; "tom": thomas),
-    so that a nickname meets its name; other names stand for themselves alone."""
-    return list(_forms(given)) if given else None
 
 
 @lru_cache(maxsize=_CACHE)
@@ -216,7 +198,6 @@ def person_row(raw: RawRecord) -> Row:
     aliases = values.get("alias")
     return {
         **dict(zip(_NAME_COLUMNS, names, strict=True)),
-        "given_forms": given_forms(names[2]),
         "aliases": _none_if_empty(t for a in aliases for t in _tokens(a)) if aliases else None,
         "dob": dob,
         "birth_year": year,
@@ -396,7 +377,6 @@ MODELS: dict[str, Model] = {
                 _STR,
             ),
             "name_fp": _STR,
-            "given_forms": _LIST,
             "aliases": _LIST,
             "dob": _STR,
             **dict.fromkeys(("birth_year", "birth_month", "birth_day"), _INT),

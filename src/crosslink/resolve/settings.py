@@ -140,7 +140,7 @@ def person_model() -> ModelSpec:
     comparisons = [
         _comparison(
             "given_name",
-            _name_part("given", "family", "given_first", "given_phon", "given_skel", "given_forms"),
+            _name_part("given", "family", "given_first", "given_phon", "given_skel"),
         ),
         _comparison(
             "family_name", _name_part("family", "given", None, "family_phon", "family_skel")
