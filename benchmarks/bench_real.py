@@ -147,11 +147,12 @@ def crosslink(data: DataSet, rows: list[dict[str, Any]], work: Path) -> Outcome:
                 )
             )
         }
-        where = dict(
-            conn.execute(
+        where = {
+            str(uid): int(row)
+            for uid, row in conn.execute(
                 select(records.c.uid, records.c.row_number).where(records.c.schema == "Person")
-            )
-        )
+            ).all()
+        }
     store.dispose()
     # row_number is the line of the file (the header is line 1).
     predicted = {str(rows[where[uid] - 2][data.key]): entity for uid, entity in members.items()}
