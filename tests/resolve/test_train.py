@@ -42,3 +42,31 @@ def test_a_model_trained_on_a_sample_scores_every_record() -> None:
     got = scores(resolve_table(DuckDBBackend(), "Person", raws, train=options), truth)
     assert got.pair_precision >= 0.99
     assert got.pair_recall >= 0.4  # 0.50 trained on all of fake_1000
+
+
+def test_names_and_a_town_alone_train_what_they_can_and_resolve() -> None:
+    """No date of birth anywhere: the blocks on dates find nothing, and the run keeps the
+    written-down values of what it cannot estimate instead of dying (it used to raise
+    Splink's EMTrainingException)."""
+    from crosslink.resolve.evaluate import raw_record
+
+    given = ["anna", "jan", "piet", "marie", "ahmed", "ioana", "lukas", "sara", "tom", "eva"]
+    family = ["peeters", "jansen", "dubois", "popescu", "yilmaz", "nagy", "smit", "bakker"]
+    towns = ["gent", "liege", "breda", "tilburg", "namur", "leuven"]
+    raws, truth = [], {}
+    for i in range(1200):
+        person = i // 2  # two records of each person, the second with a typo
+        first = given[person % len(given)]
+        last = family[(person // len(given)) % len(family)] + str(person // 80)
+        if i % 2:
+            last = last[:1] + last[2:]
+        town = towns[person % len(towns)]
+        uid = f"r{i:05d}"
+        raws.append(
+            raw_record(uid, {"first_name": [first], "last_name": [last], "locality": [town]})
+        )
+        truth[uid] = str(person)
+    clusters = resolve_table(DuckDBBackend(), "Person", raws, names_alone_join=True)
+    assert set(clusters) == set(truth)
+    got = scores(clusters, truth)
+    assert got.pair_precision > 0.9

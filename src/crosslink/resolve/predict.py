@@ -110,6 +110,8 @@ def _incompatible_sql(levels: Levels, rules: tuple[Incompatible, ...]) -> str:
     """A SQL condition over the gamma columns of predictions: the pair is incompatible."""
     terms: list[str] = []
     for rule in rules:
+        if rule.comparison not in levels:  # a model without it: nothing to rule out
+            continue
         gammas = sorted(g for g, label in levels[rule.comparison].items() if label in rule.levels)
         if not gammas:
             continue

@@ -74,9 +74,15 @@ def train(
 
 
 def _prior(linker: Linker, spec: ModelSpec, options: TrainOptions) -> None:
+    settings = linker._settings_obj
+    before = settings._probability_two_random_records_match
     linker.training.estimate_probability_two_random_records_match(
         list(spec.deterministic_rules), recall=options.deterministic_recall
     )
+    found = settings._probability_two_random_records_match
+    if not 0 < found < 1:  # the rules found no pair at all (no dates of birth)
+        settings._probability_two_random_records_match = before
+        raise ValueError("the deterministic rules found no pairs")
 
 
 def _u(linker: Linker, options: TrainOptions) -> None:
