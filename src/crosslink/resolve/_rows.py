@@ -196,6 +196,7 @@ def person_row(raw: RawRecord) -> Row:
     year, month, day = birth_parts(dob)
     codes, keys = address_keys(_addresses(raw))
     aliases = values.get("alias")
+    documents = _none_if_empty(raw.all("id_number") + raw.all("national_id"))
     return {
         **dict(zip(_NAME_COLUMNS, names, strict=True)),
         "aliases": _none_if_empty(t for a in aliases for t in _tokens(a)) if aliases else None,
@@ -207,8 +208,10 @@ def person_row(raw: RawRecord) -> Row:
         "birth_place": _latin(raw.first("birth_place")),
         "phones": _none_if_empty(raw.all("phone")),
         "emails": _none_if_empty(raw.all("email") + raw.all("handle")),
-        "documents": _none_if_empty(raw.all("id_number") + raw.all("national_id")),
-        "document": _first_document(raw),
+        "documents": documents,
+        # One of them, compared for typos: a list compared element by element would weigh
+        # on every pair.
+        "document": documents[0] if documents else None,
         "register_number": _register_number(raw.all("national_id")),
         "accounts": _none_if_empty(raw.all("iban")),
         "postcodes": codes,
@@ -216,13 +219,6 @@ def person_row(raw: RawRecord) -> Row:
         "localities": _localities(raw),
         "organisations": _none_if_empty(raw.all("linked_registration") + raw.all("linked_vat")),
     }
-
-
-def _first_document(raw: RawRecord) -> str | None:
-    """One document number (the first in order), compared for typos: a list compared
-    element by element would weigh on every pair."""
-    found = sorted(raw.all("id_number") + raw.all("national_id"))
-    return found[0] if found else None
 
 
 def _register_number(numbers: list[str]) -> str | None:

@@ -139,8 +139,7 @@ REGISTER_NUMBERS_DIFFER = Incompatible("documents", (OTHER_REGISTER_NUMBER,), da
 def person_model() -> ModelSpec:
     comparisons = [
         _comparison(
-            "given_name",
-            _name_part("given", "family", "given_first", "given_phon", "given_skel"),
+            "given_name", _name_part("given", "family", "given_first", "given_phon", "given_skel")
         ),
         _comparison(
             "family_name", _name_part("family", "given", None, "family_phon", "family_skel")
