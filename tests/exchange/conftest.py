@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
-from crosslink.access import assign_source, load_subject
+from crosslink.access import AuditEntry, assign_source, load_subject
+from crosslink.access.schema import audit_log
 from crosslink.api.demo import ensure_demo_accounts
 from crosslink.ingest import ImportRequest, import_file, parse_mapping
 from crosslink.resolve import ResolveOptions, resolve
@@ -45,6 +46,16 @@ class World:
                 )
             ).scalar_one()
         return str(found)
+
+    def last_entry(self) -> AuditEntry:
+        with self.store.engine.connect() as conn:
+            return last_entry(conn)
+
+
+def last_entry(conn: Connection) -> AuditEntry:
+    """The audit log's newest entry."""
+    row = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one()
+    return AuditEntry(**row._mapping)
 
 
 def build_world(store: Store, folder: Path) -> World:

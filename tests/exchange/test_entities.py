@@ -11,8 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import Connection, or_, select
 
-from crosslink.access import AuditEntry, load_subject, verify
-from crosslink.access.schema import audit_log
+from crosslink.access import load_subject, verify
 from crosslink.errors import AccessDenied, InvalidValue, JustificationRequired
 from crosslink.exchange import (
     ENTITY_COLUMNS,
@@ -22,7 +21,7 @@ from crosslink.exchange import (
 )
 from crosslink.resolve import ResolveOptions, judge, resolve
 from crosslink.resolve.schema import match_edges
-from tests.exchange.conftest import World
+from tests.exchange.conftest import World, last_entry
 
 
 def _request(
@@ -35,11 +34,6 @@ def _rows(conn: Connection, user: str, **kwargs: Any) -> dict[str, dict[str, Any
     """The export's rows by source key."""
     table = read_entities(conn, _request(conn, user, **kwargs))
     return {str(r["source_key"]): r for r in table.to_pylist()}
-
-
-def _last_entry(conn: Connection) -> AuditEntry:
-    row = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one()
-    return AuditEntry(**row._mapping)
 
 
 def _edge(conn: Connection, a: str, b: str) -> float:
@@ -106,7 +100,7 @@ def test_the_disclosure_is_audited_with_its_records(world: World) -> None:
     with world.store.transaction() as conn:
         request = _request(conn, "inspector", recipients=("NL National Police",), format="parquet")
         table = read_entities(conn, request)
-        entry = _last_entry(conn)
+        entry = last_entry(conn)
         result = verify(conn)
     assert result.ok
     assert (entry.action, entry.actor, entry.agency) == ("disclosure", "inspector", "be-inspection")
@@ -121,20 +115,20 @@ def test_the_disclosure_is_audited_with_its_records(world: World) -> None:
 
 def test_nothing_to_export_logs_no_disclosure(world: World) -> None:
     with world.store.transaction() as conn:
-        before = _last_entry(conn).seq
+        before = last_entry(conn).seq
         assert read_entities(conn, _request(conn, "caseworker")).num_rows == 0
-        assert _last_entry(conn).seq == before
+        assert last_entry(conn).seq == before
 
 
 def test_refusals_are_audited_before_they_are_raised(world: World) -> None:
     with world.store.transaction() as conn:
         with pytest.raises(AccessDenied, match="may not export"):
             read_entities(conn, _request(conn, "rapporteur"))
-        refused = _last_entry(conn)
+        refused = last_entry(conn)
         blank = EntityExportRequest(load_subject(conn, "analyst"), "Person", "  ")
         with pytest.raises(JustificationRequired):
             read_entities(conn, blank)
-        unjustified = _last_entry(conn)
+        unjustified = last_entry(conn)
     assert (refused.action, refused.actor) == ("denied", "rapporteur")
     assert json.loads(refused.target) == {"action": "export", "entities": "Person"}
     assert "may not export" in json.loads(refused.details or "{}")["reason"]

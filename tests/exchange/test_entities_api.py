@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import select
 
 from crosslink.access import SystemClock, issue_token, load_subject
-from crosslink.access.schema import audit_log
 from crosslink.api import create_app
 from crosslink.settings import Settings
 from tests.api.helpers import Client
@@ -34,13 +32,8 @@ def clients(world: World, tmp_path: Path) -> Iterator[dict[str, Client]]:
 
 
 def _last_entry(world: World) -> tuple[str, str, str | None]:
-    with world.store.engine.connect() as conn:
-        row = conn.execute(
-            select(audit_log.c.action, audit_log.c.actor, audit_log.c.justification)
-            .order_by(audit_log.c.seq.desc())
-            .limit(1)
-        ).one()
-    return row.action, row.actor, row.justification
+    entry = world.last_entry()
+    return entry.action, entry.actor, entry.justification
 
 
 def _csv(text: str) -> dict[str, dict[str, str]]:

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import select
 
-from crosslink.access.schema import audit_log
 from tests.cli.test_cli import run
 from tests.exchange.conftest import World
 
@@ -33,13 +31,8 @@ def _export(cli: Invoke, *args: str) -> tuple[int, str, str]:
 
 
 def _last_entry(world: World) -> tuple[str, str, str | None]:
-    with world.store.engine.connect() as conn:
-        row = conn.execute(
-            select(audit_log.c.action, audit_log.c.actor, audit_log.c.recipients)
-            .order_by(audit_log.c.seq.desc())
-            .limit(1)
-        ).one()
-    return row.action, row.actor, row.recipients
+    entry = world.last_entry()
+    return entry.action, entry.actor, entry.recipients
 
 
 def test_csv_and_parquet_files_hold_the_resolved_records(
