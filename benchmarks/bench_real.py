@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _rules import add_argument, chosen, export
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "er"
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
@@ -136,7 +138,8 @@ def crosslink(data: DataSet, rows: list[dict[str, Any]], work: Path) -> Outcome:
     imported = time.perf_counter() - started
     started = time.perf_counter()
     with store.transaction() as conn:
-        resolve(conn, ResolveOptions(memory_limit="2GB", spill_dir=work / "spill"))
+        options = ResolveOptions(memory_limit="2GB", spill_dir=work / "spill", rules=chosen())
+        resolve(conn, options)
     seconds = time.perf_counter() - started
     with store.transaction() as conn:
         members = {
@@ -349,7 +352,9 @@ def main() -> None:
     parser.add_argument("--systems", nargs="*", default=list(SYSTEMS), choices=list(SYSTEMS))
     parser.add_argument("--child", nargs=2, metavar=("SET", "SYSTEM"))
     parser.add_argument("--log", action="store_true", help="log resolution's steps to stderr")
+    add_argument(parser)
     args = parser.parse_args()
+    export(args)
     logging.basicConfig(level=logging.ERROR, format="%(asctime)s %(name)s %(message)s")
     if args.log:
         logging.getLogger("crosslink.resolve").setLevel(logging.INFO)

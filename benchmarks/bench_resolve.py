@@ -7,10 +7,9 @@ records per second and peak memory, printed side by side in one run.
     .venv/bin/python benchmarks/bench_resolve.py --sizes 1000000 --no-historical \
         --cache /tmp/crosslink-er       # build the 1M world once, then reuse it
 
-Systems: ``crosslink`` (the defaults: precision first — two full dates of birth that differ
-beyond a typo are two people, names alone never join), ``lenient`` (``--no-strict-dates
---names-alone-join``: for data whose dates are often mistyped and whose records carry little
-besides names) and ``plain``.
+Systems: ``crosslink`` (the default rules, ``crosslink rules``), ``lenient`` (without the
+``names-need-support`` rule: names alone may join) and ``plain``; ``--rules`` switches rules
+on or off for both Crosslink systems.
 
 Each case runs in its own process so that peak memory is the case's own: the largest sum of
 the resident memory of that process and of the processes it started (a helper deriving rows,
@@ -38,6 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from _machine import reference_seconds
+from _rules import add_argument, chosen, export
+
+from crosslink.resolve.rules import RuleSet
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = os.environ.get("CROSSLINK_BENCH_CACHE")
@@ -224,15 +226,13 @@ def case_demo(scale: int, which: str) -> dict[str, Any]:
             truth = _demo_truth(conn, out)
             started = time.perf_counter()
             if which != "plain":
-                lenient = which == "lenient"
                 options = ResolveOptions(
                     threshold=THRESHOLD,
                     retrain=True,
                     # As the CLI does (Settings.resolve_memory): DuckDB spills beyond it.
                     memory_limit="2GB",
                     spill_dir=Path(CACHE or tmp) / "resolve-spill",
-                    strict_dates=False if lenient else None,
-                    names_alone_join=lenient,
+                    rules=_rules_of(which),
                 )
                 summaries = resolve(conn, options)
                 records = sum(s.records for s in summaries)
@@ -247,6 +247,12 @@ def case_demo(scale: int, which: str) -> dict[str, Any]:
             seconds = time.perf_counter() - started
         store.dispose()
     return _result(f"demo {scale}", which, predicted, truth, records, seconds)
+
+
+def _rules_of(which: str) -> RuleSet:
+    """The defaults (``--rules`` changed), and for ``lenient`` without the names-alone
+    guard."""
+    return chosen(("names-need-support",) if which == "lenient" else ())
 
 
 # --- historical figures -----------------------------------------------------------------------
@@ -275,14 +281,12 @@ def case_historical(which: str) -> dict[str, Any]:
             )
             for r in rows
         ]
-        lenient = which == "lenient"
         predicted = resolve_table(
             DuckDBBackend(),
             "Person",
             raws,
             threshold=THRESHOLD,
-            strict_dates=False if lenient else None,
-            names_alone_join=lenient,
+            rules=_rules_of(which),
         )
     else:
         plain = [
@@ -371,7 +375,9 @@ def main() -> None:
     parser.add_argument(
         "--phases", action="store_true", help="log the time of each phase of a run to stderr"
     )
+    add_argument(parser)
     args = parser.parse_args()
+    export(args)
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
         os.environ["CROSSLINK_BENCH_CACHE"] = str(args.cache.resolve())

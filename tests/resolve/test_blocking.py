@@ -95,7 +95,7 @@ def test_strict_name_blocks_skip_namesakes_whose_dates_differ() -> None:
     strict = _compared(people, strict=True)
     assert ("a", "b") not in strict
     assert {("a", "c"), ("a", "d"), ("b", "d")} <= strict
-    # Where dates are no proof (--no-strict-dates), the namesakes are compared too.
+    # Without the strict-dates rule (the default), the namesakes are compared too.
     assert ("a", "b") in _compared(people, strict=False)
 
 

@@ -7,6 +7,7 @@ import duckdb
 from crosslink.resolve._comparisons import DOCUMENT_TYPO, OTHER_REGISTER_NUMBER
 from crosslink.resolve.evidence import Levels
 from crosslink.resolve.predict import ConflictRule, conflict_condition
+from crosslink.resolve.rules import rule_set
 from crosslink.resolve.settings import BIRTH_DATES_DIFFER, REGISTER_NUMBERS_DIFFER, model_for
 
 LEVELS = {
@@ -82,7 +83,8 @@ def test_two_register_numbers_are_a_conflict_even_where_dates_are_not_trusted() 
     rows = [(pair, 0.999, 9.0, 9.0, 11.8, 2) for pair in ("two numbers", "one number", "none")]
     documents = {"two numbers": 1, "one number": 2, "none": 0}
     for strict in (True, False):
-        rule = ConflictRule.of(spec, 0.01, 11.0, strict_dates=strict)
+        rules = rule_set(add=["strict-dates"]) if strict else rule_set()
+        rule = ConflictRule.of(spec, 0.01, 11.0, rules)
         assert (REGISTER_NUMBERS_DIFFER in rule.incompatible) and (
             (BIRTH_DATES_DIFFER in rule.incompatible) is strict
         )

@@ -11,11 +11,11 @@ from crosslink.errors import ServiceUnavailable
 from crosslink.resolve._pairs import EdgeArrays
 from crosslink.resolve.backend import Backend, DuckDBBackend, SparkBackend, SparkOptions
 from crosslink.resolve.cluster import cluster
-from crosslink.resolve.dates import check_dates
 from crosslink.resolve.evaluate import raw_record, resolve_table, scores
 from crosslink.resolve.extract import RawRecord, to_table
 from crosslink.resolve.namesakes import identities
 from crosslink.resolve.predict import ConflictRule, build_linker, conflicts_among, score
+from crosslink.resolve.rules import rule_set
 from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions
 from tests.conftest import _service_missing, shared_file
@@ -43,9 +43,8 @@ def fake_records(city_of_birth: bool = False) -> tuple[list[RawRecord], dict[str
 def test_fake_1000_against_its_labels() -> None:
     raws, truth = fake_records()
     # Splink's fake_1000 corrupts dates of birth at random: 47 % of its true pairs differ in
-    # two or three parts of the date, so dates cannot be taken as proof there; the data say
-    # so (crosslink.resolve.dates), and the default follows.
-    assert not check_dates(to_table("Person", raws)).trusted
+    # two or three parts of the date, so dates are evidence, not proof (strict-dates is
+    # opt-in).
     got = scores(resolve_table(DuckDBBackend(), "Person", raws), truth)
     assert got.pair_precision >= 0.99  # measured 1.0
     assert got.pair_recall >= 0.45  # measured 0.50: heavy typos, few keys; precision first
@@ -53,7 +52,7 @@ def test_fake_1000_against_its_labels() -> None:
 
 def test_strict_dates_keep_fake_1000_people_with_other_dates_apart() -> None:
     raws, truth = fake_records()
-    clusters = resolve_table(DuckDBBackend(), "Person", raws, strict_dates=True)
+    clusters = resolve_table(DuckDBBackend(), "Person", raws, rules=rule_set(add=["strict-dates"]))
     dates = {r.uid: r.first("birth_date") for r in raws}
     groups: dict[str, list[str]] = defaultdict(list)
     for uid, key in clusters.items():

@@ -8,6 +8,7 @@ from crosslink.resolve.backend import DuckDBBackend
 from crosslink.resolve.evaluate import resolve_table, scores
 from crosslink.resolve.extract import to_table
 from crosslink.resolve.predict import build_linker
+from crosslink.resolve.rules import rule_set
 from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions, training_sample
 from tests.resolve.test_labelled import fake_records
@@ -66,7 +67,9 @@ def test_names_and_a_town_alone_train_what_they_can_and_resolve() -> None:
             raw_record(uid, {"first_name": [first], "last_name": [last], "locality": [town]})
         )
         truth[uid] = str(person)
-    clusters = resolve_table(DuckDBBackend(), "Person", raws, names_alone_join=True)
+    clusters = resolve_table(
+        DuckDBBackend(), "Person", raws, rules=rule_set(remove=["names-need-support"])
+    )
     assert set(clusters) == set(truth)
     got = scores(clusters, truth)
     assert got.pair_precision > 0.9

@@ -15,6 +15,7 @@ AS_USER = typer.Option(None, "--as", envvar="CROSSLINK_AS", help="The Crosslink 
 
 def register(app: typer.Typer) -> None:
     app.command("resolve")(resolve_command)
+    app.command("rules")(rules_command)
     app.command("explain")(explain_command)
     app.command("review")(review_command)
     app.command("judge")(judge_command)
@@ -36,27 +37,23 @@ def resolve_command(
     ),
     threshold: float = typer.Option(0.9, min=0.0, max=1.0, help="Match probability to join."),
     retrain: bool = typer.Option(False, help="Train anew instead of reusing the last model."),
-    strict_dates: bool | None = typer.Option(
-        None,
-        "--strict-dates/--no-strict-dates",
-        help="Two full dates of birth that differ beyond a typo are two people. "
-        "Default: decided by the data (dates are not trusted when more than 6 % of "
-        "records sharing a name and a key carry other dates).",
+    rule: list[str] = typer.Option(
+        None, "--rule", help="Apply this opt-in rule too (`crosslink rules` lists them)."
     ),
-    names_alone_join: bool = typer.Option(
-        False, help="Let pairs that agree on names and nothing else join (default: review)."
+    without: list[str] = typer.Option(
+        None, "--without", help="Leave this default rule out (`crosslink rules`)."
     ),
 ) -> None:
     """Resolve records into entities (stable ids; judgements outrank the model)."""
     from crosslink.resolve import ENTITY_TYPES, ResolveOptions, resolve
+    from crosslink.resolve.rules import rule_set
 
     cli = state(ctx)
     options = ResolveOptions(
         entity_types=tuple(entity_type) if entity_type else ENTITY_TYPES,
         threshold=threshold,
         retrain=retrain,
-        strict_dates=strict_dates,
-        names_alone_join=names_alone_join,
+        rules=rule_set(rule or (), without or ()),
         backend=cli.settings.resolve_backend,
         memory_limit=cli.settings.resolve_memory,
         spill_dir=cli.settings.data_dir / "resolve-spill",
@@ -81,6 +78,25 @@ def resolve_command(
     )
 
 
+def rules_command() -> None:
+    """The rules applied beside the model: name, version, whether on by default, what each
+    does."""
+    from crosslink.resolve.rules import registry
+
+    print_table(
+        ["rule", "version", "default", "what it does"],
+        [
+            [
+                r.name,
+                str(r.version),
+                "always" if r.fixed else "on" if r.default else "opt-in",
+                r.summary,
+            ]
+            for r in registry().values()
+        ],
+    )
+
+
 def explain_command(
     ctx: typer.Context,
     entity: str = typer.Argument(..., help="Entity id (E…)."),
@@ -98,6 +114,8 @@ def explain_command(
     typer.echo(
         f"{found.entity_id}  {found.entity_type}  {found.status}  {len(found.members)} records"
     )
+    if found.run is not None:
+        typer.echo(f"  {found.run.describe()}")
     for change in found.history:
         other = f" {change['other_id']}" if change["other_id"] else ""
         typer.echo(

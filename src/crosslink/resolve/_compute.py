@@ -16,7 +16,6 @@ from sqlalchemy import Connection, select
 
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import Constraints, cluster
-from crosslink.resolve.dates import strict_dates as strict_for
 from crosslink.resolve.extract import appearances, extract
 from crosslink.resolve.judgements import constraints, labels
 from crosslink.resolve.namesakes import identities
@@ -24,7 +23,7 @@ from crosslink.resolve.predict import (
     ConflictRule,
     Scored,
     build_linker,
-    conflicts_among,
+    chain_checker,
     edge_floor,
     score,
 )
@@ -81,7 +80,7 @@ def _score_and_cluster(
     """The run's scored pairs, and its clusters (record uid -> cluster key)."""
     spec = model_for(entity_type)
     stored = None if opts.retrain else _stored_model(conn, entity_type)
-    strict = strict_for(table, spec.dates_rule_out, opts.strict_dates)
+    strict = opts.rules.strict_dates and spec.dates_rule_out
     with phase(entity_type, "train"):
         linker, how = build_linker(
             backend,
@@ -93,19 +92,13 @@ def _score_and_cluster(
             strict=strict,
         )
         backend.release()  # training's samples, before scoring needs the memory
-    rule = ConflictRule.of(
-        spec,
-        opts.conflict_below,
-        opts.conflict_against,
-        strict_dates=strict,
-        names_alone_join=opts.names_alone_join,
-    )
+    rule = ConflictRule.of(spec, opts.conflict_below, opts.conflict_against, opts.rules)
     with phase(entity_type, "score"):
         floor = edge_floor(spec, opts.edge_floor)
         scored = score(backend, linker, floor, how, rule, nodes=table["unique_id"])
     with phase(entity_type, "cluster"):
         seen = None
-        if spec.associated_by:
+        if spec.associated_by and "shared-associates" in opts.rules:
             seen = appearances(
                 conn, table["unique_id"], opts.subject, spec.associated_by, spec.crowd
             )
@@ -116,8 +109,8 @@ def _score_and_cluster(
             opts.threshold,
             rules,
             scored.conflicts,
-            check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
-            identities=identities(table, spec, seen),
+            check=chain_checker(backend, linker, rule, opts.rules),
+            identities=identities(table, spec, seen, opts.rules.namesakes),
             arrays=scored.arrays,
         )
         scored.sole, scored.ties = clusters.sole, clusters.ties

@@ -19,16 +19,16 @@ from crosslink.model.types import CleanContext
 from crosslink.model.types import get as value_type
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import cluster
-from crosslink.resolve.dates import strict_dates as strict_for
 from crosslink.resolve.extract import RawRecord, to_table
 from crosslink.resolve.namesakes import identities
 from crosslink.resolve.predict import (
     ConflictRule,
     build_linker,
-    conflicts_among,
+    chain_checker,
     edge_floor,
     score,
 )
+from crosslink.resolve.rules import DEFAULT_RULES, RuleSet
 from crosslink.resolve.settings import model_for
 from crosslink.resolve.train import TrainOptions
 from crosslink.resolve.write import collector_paused
@@ -130,15 +130,14 @@ def resolve_table(
     threshold: float = 0.9,
     conflict_below: float = 0.01,
     conflict_against: float = 11.0,
-    strict_dates: bool | None = None,
-    names_alone_join: bool = False,
+    rules: RuleSet = DEFAULT_RULES,
     train: TrainOptions | None = None,
 ) -> dict[str, str]:
-    """Record uid -> cluster key for ``records`` (no store, no judgements, no ids).
-    ``strict_dates``: ``None`` decides by the data (:mod:`crosslink.resolve.dates`)."""
+    """Record uid -> cluster key for ``records`` (no store, no judgements, no ids), under
+    ``rules`` (:mod:`crosslink.resolve.rules`)."""
     spec = model_for(entity_type)
     table: pa.Table = to_table(entity_type, records)
-    strict = strict_for(table, spec.dates_rule_out, strict_dates)
+    strict = rules.strict_dates and spec.dates_rule_out
     linker, how = build_linker(
         backend,
         table,
@@ -148,13 +147,7 @@ def resolve_table(
         labels=None,
         strict=strict,
     )
-    rule = ConflictRule.of(
-        spec,
-        conflict_below,
-        conflict_against,
-        strict_dates=strict,
-        names_alone_join=names_alone_join,
-    )
+    rule = ConflictRule.of(spec, conflict_below, conflict_against, rules)
     # Pairs below the threshold too: they are the rivals of a sole candidate.
     nodes = table["unique_id"].to_pylist()
     floor = edge_floor(spec, min(threshold, 0.3))
@@ -165,7 +158,7 @@ def resolve_table(
         scored.edges,
         threshold,
         conflicts=scored.conflicts,
-        check=lambda pairs: conflicts_among(backend, linker, pairs, rule),
-        identities=identities(table, spec),
+        check=chain_checker(backend, linker, rule, rules),
+        identities=identities(table, spec, rules=rules.namesakes),
         arrays=scored.arrays,
     ).members

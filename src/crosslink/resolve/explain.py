@@ -10,6 +10,7 @@ involve them.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,12 +69,46 @@ class Explanation:
     threshold: float
     members: list[Member]
     history: list[dict[str, Any]]
+    run: RunFacts | None = None
+    """The run that last changed the entity: how its model was trained and what it applied."""
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    run_id: int
+    training: str
+    """The training steps (``prior+u+em(3)``; ``priors``: the written-down values kept)."""
+    prior: float | None
+    """The probability that two random records match, as the run used it."""
+    prior_estimated: bool
+    """Estimated from the data (deterministic rules) rather than written down."""
+    prior_recall: str | None
+    """The deterministic rule's recall among matches, as the trained model put it; ``None``:
+    assumed (``TrainOptions.deterministic_recall``) or not estimated."""
+    rules: list[str]
+    """The rules applied beside the model (``name@version``); empty for runs before the
+    registry."""
+
+    def describe(self) -> str:
+        how = "as written down"
+        if self.prior_estimated:
+            recall = self.prior_recall or "assumed"
+            how = f"estimated from exact pairs, their recall {recall}"
+        prior = f"{self.prior:.3g}" if self.prior is not None else "unknown"
+        rules = ", ".join(self.rules) or "not recorded"
+        return f"run {self.run_id}: prior {prior} ({how}), training {self.training}; rules {rules}"
 
 
 def explain(conn: Connection, entity_id: str, *, subject: Subject | None = None) -> Explanation:
     """Every (visible) source record behind ``entity_id`` and why it joined."""
     row = conn.execute(
-        select(entities, resolve_runs.c.threshold)
+        select(
+            entities,
+            resolve_runs.c.threshold,
+            resolve_runs.c.training,
+            resolve_runs.c.model,
+            resolve_runs.c.rules,
+        )
         .join(resolve_runs, resolve_runs.c.id == entities.c.updated_run)
         .where(entities.c.id == entity_id)
     ).first()
@@ -106,7 +141,27 @@ def explain(conn: Connection, entity_id: str, *, subject: Subject | None = None)
         for r in rows
     ]
     return Explanation(
-        entity_id, row.entity_type, row.status, row.threshold, members, _history(conn, entity_id)
+        entity_id,
+        row.entity_type,
+        row.status,
+        row.threshold,
+        members,
+        _history(conn, entity_id),
+        _run_facts(row),
+    )
+
+
+def _run_facts(row: Any) -> RunFacts:
+    model = json.loads(row.model) if row.model else {}
+    steps = row.training.split(" ")[0].split("+")
+    prior = model.get("probability_two_random_records_match")
+    return RunFacts(
+        run_id=row.updated_run,
+        training=row.training,
+        prior=float(prior) if prior is not None else None,
+        prior_estimated="prior" in steps,
+        prior_recall=next((s[7:-1] for s in steps if s.startswith("recall(")), None),
+        rules=json.loads(row.rules) if row.rules else [],
     )
 
 

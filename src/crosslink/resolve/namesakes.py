@@ -51,6 +51,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+SOLE, TIES, ASSOCIATES = "sole-namesake", "shared-ties", "shared-associates"
+NAMESAKE_RULES = frozenset((SOLE, TIES, ASSOCIATES))
+"""The names of the three rules in :mod:`crosslink.resolve.rules`."""
+
 ContextOf = Callable[[Collection[str]], dict[str, set[str]]]
 """Record uids -> the ties of each (``"kind:value"``); records without any are absent."""
 
@@ -75,6 +79,8 @@ class Identities:
     """Which record appears in which report (``uid``, ``report``: a bank report, a police
     report, an inspection; :func:`crosslink.resolve.extract.appearances`); ``None``: not
     known."""
+    rules: frozenset[str] = NAMESAKE_RULES
+    """The namesake rules :func:`attach_names` applies."""
 
 
 def attach_sole(
@@ -281,9 +287,11 @@ def attach_names(
     joined on ties or associates with what they shared."""
     groups = _groups(components, identities, edges)
     kept_apart = enemies(apart)
-    sole = _sole(groups, threshold, identities, kept_apart, margin)
-    ties = _by_context(groups, identities, kept_apart)
-    ties.update(_by_associates(groups, identities, kept_apart))
+    on = identities.rules
+    sole = _sole(groups, threshold, identities, kept_apart, margin) if SOLE in on else set()
+    ties = _by_context(groups, identities, kept_apart) if TIES in on else {}
+    if ASSOCIATES in on:
+        ties.update(_by_associates(groups, identities, kept_apart))
     return groups.clusters(), sole | set(ties), ties
 
 
@@ -319,11 +327,16 @@ def _could_be(groups: Groups, weak: str, named: set[str]) -> set[str]:
 
 
 def identities(
-    table: pa.Table, spec: ModelSpec, appearances: pa.Table | None = None
+    table: pa.Table,
+    spec: ModelSpec,
+    appearances: pa.Table | None = None,
+    rules: frozenset[str] = NAMESAKE_RULES,
 ) -> Identities | None:
     """What tells the records of ``table`` apart beyond their pairs (``None``: the model
-    lets no group join on names alone); ``appearances``: as :attr:`Identities.appearances`."""
-    if not spec.identifying or spec.full_name is None:
+    lets no group join on names alone, or no namesake rule is in force);
+    ``appearances``: as :attr:`Identities.appearances`; ``rules``: the namesake rules in
+    force (of :data:`NAMESAKE_RULES`)."""
+    if not spec.identifying or spec.full_name is None or not rules:
         return None
     mask = reduce(pc.or_, [pc.is_valid(table[name]) for name in spec.identifying])
     uids = list(map(sys.intern, table["unique_id"].to_pylist()))
@@ -335,6 +348,7 @@ def identities(
         context=_ties_reader(table, spec.ties) if spec.ties else None,
         distinct_by=spec.distinct_by,
         appearances=appearances,
+        rules=rules,
     )
 
 

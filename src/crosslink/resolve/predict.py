@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from crosslink.resolve._pairs import EdgeArrays
 from crosslink.resolve.backend import Backend
 from crosslink.resolve.cluster import Edge, pair_key
 from crosslink.resolve.evidence import Levels, compact, comparison_weight, levels_of
+from crosslink.resolve.rules import DEFAULT_RULES, RuleSet
 from crosslink.resolve.settings import (
     Incompatible,
     ModelSpec,
@@ -70,17 +72,20 @@ class ConflictRule:
         spec: ModelSpec,
         below: float,
         against: float,
-        *,
-        strict_dates: bool = True,
-        names_alone_join: bool = False,
+        rules: RuleSet = DEFAULT_RULES,
     ) -> ConflictRule:
-        """The rule of ``spec``'s model, with its incompatible levels and its names-alone
-        guard switched as asked."""
+        """The rule of ``spec``'s model under ``rules``: its incompatible levels (dates' under
+        ``strict-dates``, register numbers' under ``verified-identifiers``), the chain check's
+        conflicts (``chain-check``), the names-alone guard (``names-need-support``)."""
         return cls(
-            below,
+            below if rules.chain_check else 0.0,
             against,
-            tuple(rule for rule in spec.incompatible if strict_dates or not rule.dates),
-            () if names_alone_join else spec.alone_not_enough,
+            tuple(
+                rule
+                for rule in spec.incompatible
+                if (rules.strict_dates if rule.dates else rules.verified_identifiers)
+            ),
+            spec.alone_not_enough if rules.names_need_support else (),
             tuple(sorted(spec.corroborates_from.items())),
             tuple(sorted(spec.corroborates_above.items())),
             spec.needs,
@@ -178,7 +183,7 @@ def build_linker(
         name = f"__crosslink_{spec.entity_type.lower()}_sample"
         trainee = frame if sample is table else backend.register(sample, name)
         linker = Linker(trainee, settings_creator(spec, rules), log_level=None)
-        how = train(linker, spec, sample.num_rows, backend, options, labels)
+        how = train(linker, spec, sample, backend, options, labels)
         if sample is not table:
             how += f" on {sample.num_rows} of {table.num_rows}"
             model = linker.misc.save_model_to_json()
@@ -324,6 +329,15 @@ def _any(columns: list[Any], rows: int) -> Any:
     for column in columns:
         out = pc.or_(out, column)
     return out
+
+
+def chain_checker(
+    backend: Backend, linker: Linker, rule: ConflictRule, rules: RuleSet
+) -> Callable[[list[tuple[str, str]]], set[tuple[str, str]]] | None:
+    """The check of chained clusters (:func:`conflicts_among`) under ``chain-check``."""
+    if not rules.chain_check:
+        return None
+    return lambda pairs: conflicts_among(backend, linker, pairs, rule)
 
 
 def conflicts_among(

@@ -23,6 +23,7 @@ from crosslink.resolve._aside import aside_possible, computed_aside, results
 from crosslink.resolve._compute import Computed, compute
 from crosslink.resolve.backend import Backend, make_backend
 from crosslink.resolve.extract import ENTITY_TYPES
+from crosslink.resolve.rules import DEFAULT_RULES, RuleSet
 from crosslink.resolve.train import TrainOptions
 from crosslink.resolve.write import collector_paused, store_run, taken_ids
 
@@ -49,13 +50,9 @@ class ResolveOptions:
     """A pair scored below ``conflict_below`` whose comparisons count at least this many bits
     against it (a different full date of birth, another name …) is a conflict: no entity may
     hold both, however the two are chained through others."""
-    strict_dates: bool | None = None
-    """Two full dates of birth that differ beyond a typo (the model's incompatible levels)
-    keep two records apart, whatever else agrees; off for sources with many mistyped dates.
-    ``None``: as the data's dates deserve (:mod:`crosslink.resolve.dates`)."""
-    names_alone_join: bool = False
-    """Let pairs that agree on names alone (nothing else known on one side) join; by default
-    they wait in the review queue."""
+    rules: RuleSet = DEFAULT_RULES
+    """The rules applied beside the model (:mod:`crosslink.resolve.rules`): the defaults
+    hold for any data; the run records which it applied."""
     backend: str = "duckdb"
     memory_limit: str | None = None
     """Memory DuckDB may use (``Settings.resolve_memory``); beyond it, it spills to

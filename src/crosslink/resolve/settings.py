@@ -65,6 +65,10 @@ class ModelSpec:
     blocking_rules: list[BlockingRuleCreator]
     training_blocks: list[BlockingRuleCreator] = field(default_factory=list)
     deterministic_rules: list[str] = field(default_factory=list)
+    prior_rule_levels: tuple[tuple[str, str], ...] = ()
+    """(comparison, column) whose exact agreement the first deterministic rule asks for: its
+    recall among matches is then estimated from the trained model (the exact levels' m
+    probabilities, and how often both records carry the column), not assumed."""
     prior: float = 1e-4
     """Prior probability that two random records match (before training)."""
     incompatible: tuple[Incompatible, ...] = ()
@@ -197,6 +201,11 @@ def person_model() -> ModelSpec:
         deterministic_rules=[
             "l.family = r.family AND l.given = r.given AND l.dob = r.dob",
         ],
+        prior_rule_levels=(
+            ("given_name", "given"),
+            ("family_name", "family"),
+            ("birth_date", "dob"),
+        ),
         incompatible=(BIRTH_DATES_DIFFER, REGISTER_NUMBERS_DIFFER),
         # Nationality follows names (a Vietnamese "Trung Dang"): at a million records, a
         # quarter of the pairs that agreed on names and nationality alone were namesakes.

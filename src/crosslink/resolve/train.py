@@ -44,17 +44,20 @@ class TrainOptions:
 def train(
     linker: Linker,
     spec: ModelSpec,
-    records: int,
+    table: pa.Table,
     backend: Backend,
     options: TrainOptions,
     labels: pa.Table | None = None,
 ) -> str:
-    """Train ``linker`` in place; returns a short description of what was done."""
+    """Train ``linker`` (on the records of ``table``) in place; returns a short description
+    of what was done."""
+    records = table.num_rows
     if records < options.min_records:
         log.info("%s: %d records, keeping the priors", spec.entity_type, records)
         return "priors"
     done = []
-    if spec.deterministic_rules and _step(spec, "the prior", _prior, linker, spec, options):
+    recall = options.deterministic_recall
+    if spec.deterministic_rules and _step(spec, "the prior", _prior, linker, spec, recall):
         done.append("prior")
     if _step(spec, "u", _u, linker, options):
         done.append("u")
@@ -65,6 +68,9 @@ def train(
             sessions += 1
     if sessions:
         done.append(f"em({sessions})")
+        found = rule_recall(linker, spec, table) if "prior" in done else None
+        if found is not None and _step(spec, "the prior", _prior, linker, spec, found):
+            done.append(f"recall({found:.2g})")
     if labels is not None and labels.num_rows >= options.min_labels:
         frame = backend.register(labels, f"__crosslink_labels_{spec.entity_type.lower()}")
         linker.training.estimate_m_from_pairwise_labels(frame)  # type: ignore[no-untyped-call]
@@ -73,16 +79,42 @@ def train(
     return "+".join(done)
 
 
-def _prior(linker: Linker, spec: ModelSpec, options: TrainOptions) -> None:
+def _prior(linker: Linker, spec: ModelSpec, recall: float) -> None:
     settings = linker._settings_obj
     before = settings._probability_two_random_records_match
     linker.training.estimate_probability_two_random_records_match(
-        list(spec.deterministic_rules), recall=options.deterministic_recall
+        list(spec.deterministic_rules), recall=recall
     )
     found = settings._probability_two_random_records_match
     if not 0 < found < 1:  # the rules found no pair at all (no dates of birth)
         settings._probability_two_random_records_match = before
         raise ValueError("the deterministic rules found no pairs")
+    log.info("%s: prior %.3g (exact pairs' recall %.2g)", spec.entity_type, found, recall)
+
+
+def rule_recall(linker: Linker, spec: ModelSpec, table: pa.Table) -> float | None:
+    """The share of matching pairs the first deterministic rule finds, by the trained model:
+    both records carry every column it compares (as often as ``table``'s records do, taken
+    independently), and agree exactly on each (the m probability of each comparison's first
+    level). Typos in every field leave few exact pairs: an assumed recall would put the prior
+    far too low. ``None``: the model cannot say (a comparison or column missing)."""
+    if not spec.prior_rule_levels:
+        return None
+    comparisons = {c.output_column_name: c for c in linker._settings_obj.comparisons}
+    recall = 1.0
+    for name, column in spec.prior_rule_levels:
+        comparison = comparisons.get(name)
+        if comparison is None or column not in table.column_names or table.num_rows == 0:
+            return None
+        exact = next(lv for lv in comparison.comparison_levels if not lv.is_null_level)
+        known = pc.sum(pc.is_valid(table[column])).as_py() / table.num_rows
+        m = exact.m_probability
+        if m is None or not known:
+            return None
+        recall *= float(m) * known * known
+    # Bounded: a recall of a few per cent is already a tenfold prior; below it, EM's m of
+    # an exact level is too uncertain to divide by.
+    return min(max(recall, 0.02), 1.0)
 
 
 def _u(linker: Linker, options: TrainOptions) -> None:

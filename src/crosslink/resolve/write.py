@@ -179,6 +179,7 @@ def _insert_run(
         "training": scored.training,
         "model": json.dumps(scored.model, sort_keys=True),
         "started_by": opts.subject.username if opts.subject else opts.started_by,
+        "rules": json.dumps(opts.rules.labels()),
     }
     run_id: int = conn.execute(
         resolve_runs.insert().values(**values).returning(resolve_runs.c.id)

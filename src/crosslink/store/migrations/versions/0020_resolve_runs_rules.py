@@ -1,0 +1,34 @@
+"""the rules each resolution run applied
+
+Revision ID: 0020
+Revises: 0011
+
+The rules applied beside the model are a registry of named, versioned entries
+(``crosslink/resolve/data/rules.yaml``); each run records which it applied, as a JSON list
+of ``name@version``. Runs before this revision keep NULL: what they applied was the
+code of their day. ``training`` grows to 120 characters (it names the prior's recall).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0020"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("resolve_runs", sa.Column("rules", sa.Text(), nullable=True))
+    # The training now says how the prior's recall was found: longer than 40 characters.
+    # (SQLite does not enforce a VARCHAR's length.)
+    if op.get_context().dialect.name == "postgresql":
+        op.alter_column("resolve_runs", "training", type_=sa.String(120))
+
+
+def downgrade() -> None:
+    if op.get_context().dialect.name == "postgresql":
+        op.alter_column("resolve_runs", "training", type_=sa.String(40))
+    op.drop_column("resolve_runs", "rules")
