@@ -120,7 +120,12 @@ def _from_chain(
 
 
 def phones(text: str, regions: Sequence[str]) -> list[Extraction]:
-    """Every phone number in ``text``: ``phonenumbers``' matcher, then the hidden forms."""
+    """Every phone number in ``text``: ``phonenumbers``' matcher, then the hidden forms.
+
+    Messenger links are blanked first (same length, so spans hold): their number is the
+    link's, read by :func:`handles`, and "wa.me/3247…" has no "+" to say its country.
+    """
+    text = _LINKS.sub(lambda m: " " * len(m.group()), text)
     found: dict[str, Extraction] = {}
     for region in regions[:2]:  # the language's own regions; the chains try them all
         for match in phonenumbers.PhoneNumberMatcher(text, region):
