@@ -179,3 +179,25 @@ def ad_clusters(
     for found in out:
         found.ads = [a for a in found.ads if a.uid in allowed]
     return [c for c in out if c.ads]
+
+
+def highlighted(ad: ScreenedAd) -> list[tuple[str, str | None]]:
+    """The ad's screened text (title, newline, body) cut into pieces, each with the indicator
+    whose evidence it is (None for plain text); overlapping evidence keeps the first."""
+    title, body = ad.fields.get("title", ""), ad.fields.get("body", "")
+    text = f"{title}\n{body}" if title else body
+    marks = sorted(
+        (r["span"][0], r["span"][1], r["indicator"]) for r in ad.reasons if r.get("span")
+    )
+    pieces: list[tuple[str, str | None]] = []
+    at = 0
+    for start, end, indicator in marks:
+        if start < at or end > len(text):
+            continue
+        if start > at:
+            pieces.append((text[at:start], None))
+        pieces.append((text[start:end], indicator))
+        at = end
+    if at < len(text):
+        pieces.append((text[at:], None))
+    return pieces
