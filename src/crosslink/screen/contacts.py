@@ -38,6 +38,11 @@ _LINKS = re.compile(
     r"|viber://(?:chat|add)\?number=(?:%2B|\+)?\d{6,15}|signal\.me/#p/\+?\d{6,15})",
     re.IGNORECASE,
 )
+# Digits that are not phones but look like them: IBANs and dates are blanked before reading.
+_NOT_PHONES = re.compile(
+    r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"
+    r"|\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2})\b"
+)
 _AT_HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z][A-Za-z0-9_]{3,31})\b")
 
 
@@ -106,12 +111,13 @@ def _from_chain(
             elif digits.startswith("00"):
                 digits = "+" + digits[2:]
             count = len(digits.lstrip("+"))
-            if not _MIN_DIGITS <= count <= _MAX_DIGITS:
+            if not digits.startswith(("+", "0")) or not _MIN_DIGITS <= count <= _MAX_DIGITS:
                 continue
             found = _valid_number(digits, regions)
             if found is not None:
                 hows = {p[3] for p in part} - {"plus", "plain"}
-                spaced = len([p for p in part if p[3] == "plain"]) > 4
+                # Digits one by one ("0 4 7 0 …") are a way of hiding, unlike groups.
+                spaced = sum(p[3] == "plain" and len(p[2]) == 1 for p in part) >= 4
                 how = "+".join(sorted(hows)) or ("spaced" if spaced else "plain")
                 yield Extraction("phone", found, span_of(text, part[0][0], part[-1][1]), how)
                 i = j - 1
@@ -123,9 +129,12 @@ def phones(text: str, regions: Sequence[str]) -> list[Extraction]:
     """Every phone number in ``text``: ``phonenumbers``' matcher, then the hidden forms.
 
     Messenger links are blanked first (same length, so spans hold): their number is the
-    link's, read by :func:`handles`, and "wa.me/3247…" has no "+" to say its country.
+    link's, read by :func:`handles`, and "wa.me/3247…" has no "+" to say its country. So are
+    IBANs and dates. A hidden number must start as a dialled one does (+, 00 or the trunk 0
+    all six countries use), so that a reference or an amount is not read as a number.
     """
-    text = _LINKS.sub(lambda m: " " * len(m.group()), text)
+    for hidden in (_LINKS, _NOT_PHONES):
+        text = hidden.sub(lambda m: " " * len(m.group()), text)
     found: dict[str, Extraction] = {}
     for region in regions[:2]:  # the language's own regions; the chains try them all
         for match in phonenumbers.PhoneNumberMatcher(text, region):
@@ -133,7 +142,8 @@ def phones(text: str, regions: Sequence[str]) -> list[Extraction]:
             found.setdefault(value, Extraction("phone", value, span_of(text, match.start, match.end)))
     for chain in _chains(text):
         for extraction in _from_chain(text, chain, regions):
-            found.setdefault(extraction.value, extraction)
+            if extraction.how != "plain" or extraction.value not in found:
+                found[extraction.value] = extraction
     return sorted(found.values(), key=lambda e: e.span.start)
 
 
@@ -184,7 +194,7 @@ def handles(text: str) -> list[Extraction]:
     for match in _LINKS.finditer(text):
         raw = match.group()
         if raw.lower().startswith("viber://"):
-            raw = "viber:" + re.sub(r"\D", "", raw.split("=", 1)[1])
+            raw = "viber:+" + re.sub(r"\D", "", raw.split("=", 1)[1].upper().replace("%2B", ""))
         elif "signal.me" in raw.lower():
             raw = "signal:+" + re.sub(r"\D", "", raw)
         _keep_handle(found, text, raw, match.start(), match.end())
