@@ -27,19 +27,67 @@ def cli(
 
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     setup = [
-        ("agency", "add", "fedpol", "--name", "Federal Police", "--kind", "police",
-         "--jurisdiction", "BE"),
-        ("agency", "add", "gent", "--name", "Gent", "--kind", "municipality",
-         "--jurisdiction", "BE"),
-        ("user", "add", "admin", "--agency", "fedpol", "--role", "administrator",
-         "--password-stdin"),
-        ("user", "add", "ana", "--agency", "fedpol", "--role", "analyst", "--role",
-         "investigator", "--as", "admin"),
+        (
+            "agency",
+            "add",
+            "fedpol",
+            "--name",
+            "Federal Police",
+            "--kind",
+            "police",
+            "--jurisdiction",
+            "BE",
+        ),
+        (
+            "agency",
+            "add",
+            "gent",
+            "--name",
+            "Gent",
+            "--kind",
+            "municipality",
+            "--jurisdiction",
+            "BE",
+        ),
+        (
+            "user",
+            "add",
+            "admin",
+            "--agency",
+            "fedpol",
+            "--role",
+            "administrator",
+            "--password-stdin",
+        ),
+        (
+            "user",
+            "add",
+            "ana",
+            "--agency",
+            "fedpol",
+            "--role",
+            "analyst",
+            "--role",
+            "investigator",
+            "--as",
+            "admin",
+        ),
         ("user", "add", "mo", "--agency", "gent", "--role", "municipal_officer", "--as", "admin"),
-        ("source", "add", "ads-scraper", "--agency", "Federal Police", "--dataset", "ads",
-         "--jurisdiction", "BE", "--region", "BE"),
+        (
+            "source",
+            "add",
+            "ads-scraper",
+            "--agency",
+            "Federal Police",
+            "--dataset",
+            "ads",
+            "--jurisdiction",
+            "BE",
+            "--region",
+            "BE",
+        ),
         ("agency", "assign-source", "ads-scraper", "fedpol", "--as", "admin"),
-    ]  # fmt: skip
+    ]
     for args in setup:
         code, _, err = invoke(*args)
         assert code == 0, (args, err)
@@ -70,8 +118,11 @@ def test_import_run_show_and_clusters(cli: Invoke) -> None:
 def test_hostile_terminal_codes_in_an_ad_do_not_reach_the_screen(
     cli: Invoke, tmp_path: Path
 ) -> None:
-    ad = {"url": "https://x.example/1", "title": "Work\x1b[2J\x1b]0;owned\x07",
-          "body": "Housing provided, transport provided, 600 EUR per day, WhatsApp only"}  # fmt: skip
+    ad = {
+        "url": "https://x.example/1",
+        "title": "Work\x1b[2J\x1b]0;owned\x07",
+        "body": "Housing provided, transport provided, 600 EUR per day, WhatsApp only",
+    }
     path = tmp_path / "hostile.jsonl"
     path.write_text(json.dumps(ad) + "\n", encoding="utf-8")
     cli("screen", "import", str(path), "--source", "ads-scraper", "--as", "ana")

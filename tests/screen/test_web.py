@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 
 from crosslink.api import create_app
 from crosslink.screen import import_ads, run_screening
@@ -120,7 +120,12 @@ def test_the_desk_lists_flagged_ads_with_their_evidence(browser: Browser, desk: 
 def test_hostile_html_in_an_ad_is_shown_as_text(browser: Browser, desk: Desk) -> None:
     page = _login(browser, desk, "ana")
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto("/screen")
     hostile = page.locator("article.ad", has_text="evil.example")
     expect(hostile.locator("h3")).to_contain_text('<script>alert("t")</script>Hostess')

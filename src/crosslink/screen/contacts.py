@@ -23,15 +23,21 @@ from crosslink.screen.rules import LANGUAGES, load_lexicon
 _TOKEN = re.compile(r"\+|\w+")
 _GAP = re.compile(r"[ \t.\-/()]{0,3}")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
+_DIGIT = re.compile(r"[0-9]")
 _SWAPS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 _SWAPPABLE = frozenset("0123456789OoIl|")
 _MIN_DIGITS, _MAX_DIGITS = 8, 15
 _PLAIN_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MESSENGERS = {
-    "whatsapp": "whatsapp", "уотсап": "whatsapp", "вотсап": "whatsapp",
-    "telegram": "telegram", "телеграм": "telegram", "viber": "viber", "вайбър": "viber",
+    "whatsapp": "whatsapp",
+    "уотсап": "whatsapp",
+    "вотсап": "whatsapp",
+    "telegram": "telegram",
+    "телеграм": "telegram",
+    "viber": "viber",
+    "вайбър": "viber",
     "signal": "signal",
-}  # fmt: skip
+}
 _MESSENGER_WORD = re.compile(r"\b(" + "|".join(_MESSENGERS) + r")\b", re.IGNORECASE)
 _LINKS = re.compile(
     r"(?:https?://)?(?:wa\.me/\+?\d{6,15}|(?:t|telegram)\.me/[A-Za-z0-9_]{4,32}"
@@ -136,10 +142,15 @@ def phones(text: str, regions: Sequence[str]) -> list[Extraction]:
     for hidden in (_LINKS, _NOT_PHONES):
         text = hidden.sub(lambda m: " " * len(m.group()), text)
     found: dict[str, Extraction] = {}
-    for region in regions[:2]:  # the language's own regions; the chains try them all
+    # The matcher is the costly part: it runs only where digits could make a number, in the
+    # language's first region (a number with its country code is found in any region).
+    matched = regions[:1] if len(_DIGIT.findall(text)) >= _MIN_DIGITS else ()
+    for region in matched:
         for match in phonenumbers.PhoneNumberMatcher(text, region):
             value = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            found.setdefault(value, Extraction("phone", value, span_of(text, match.start, match.end)))
+            found.setdefault(
+                value, Extraction("phone", value, span_of(text, match.start, match.end))
+            )
     for chain in _chains(text):
         for extraction in _from_chain(text, chain, regions):
             if extraction.how != "plain" or extraction.value not in found:

@@ -68,8 +68,14 @@ def read_corpus(ads_path: Path, labels_path: Path) -> tuple[list[Ad], dict[str, 
         row = json.loads(line)
         if row.get("url") not in labels:
             raise ReaderError(f"no label for {row.get('url')!r}", file=labels_path.name, row=number)
-        ads.append(Ad(row["url"], row.get("title") or "", row.get("body") or "",
-                      row.get("language") or None))  # fmt: skip
+        ads.append(
+            Ad(
+                row["url"],
+                row.get("title") or "",
+                row.get("body") or "",
+                row.get("language") or None,
+            )
+        )
     return ads, labels
 
 
@@ -80,8 +86,9 @@ def _rate(pairs: Sequence[tuple[set[str], set[str]]]) -> Rate:
     return Rate(tp, fp, fn)
 
 
-def _flagging(verdicts: Sequence[Verdict], labels: dict[str, Any], threshold: float,
-              min_indicators: int) -> tuple[Rate, float]:  # fmt: skip
+def _flagging(
+    verdicts: Sequence[Verdict], labels: dict[str, Any], threshold: float, min_indicators: int
+) -> tuple[Rate, float]:
     tp = fp = fn = benign = benign_flagged = 0
     for v in verdicts:
         flagged = v.score >= threshold and len(v.reasons) >= min_indicators
@@ -94,11 +101,14 @@ def _flagging(verdicts: Sequence[Verdict], labels: dict[str, Any], threshold: fl
     return Rate(tp, fp, fn), benign_flagged / benign if benign else 0.0
 
 
-def _clusters(ads: Sequence[Ad], verdicts: Sequence[Verdict], labels: dict[str, Any],
-              options: Options) -> tuple[float, float]:  # fmt: skip
+def _clusters(
+    ads: Sequence[Ad], verdicts: Sequence[Verdict], labels: dict[str, Any], options: Options
+) -> tuple[float, float]:
     """Purity: share of clustered suspect ads whose cluster's majority network is theirs.
     Recall: share of same-network pairs that share a cluster."""
-    inputs = [ClusterInput(a.uid, a.text, contact_keys(a, v)) for a, v in zip(ads, verdicts, strict=True)]
+    inputs = [
+        ClusterInput(a.uid, a.text, contact_keys(a, v)) for a, v in zip(ads, verdicts, strict=True)
+    ]
     of = cluster(inputs, options).of
     members: dict[str, list[str]] = defaultdict(list)
     for uid, cid in of.items():
@@ -122,23 +132,26 @@ def _clusters(ads: Sequence[Ad], verdicts: Sequence[Verdict], labels: dict[str, 
     return (pure / total if total else 1.0), (together / pairs if pairs else 1.0)
 
 
-def evaluate(ads: Sequence[Ad], labels: dict[str, Any], rules: RuleSet,
-             options: Options = Options()) -> Evaluation:  # fmt: skip
+def evaluate(
+    ads: Sequence[Ad], labels: dict[str, Any], rules: RuleSet, options: Options | None = None
+) -> Evaluation:
     """Screen every ad and measure it against ``labels``."""
     verdicts = [screen_ad(ad, rules) for ad in ads]
     extraction = {
-        kind: _rate([
-            ({e.value for e in v.facts.of(_KINDS[kind])}, set(labels[v.uid].get(kind) or []))
-            for v in verdicts
-        ])
+        kind: _rate(
+            [
+                ({e.value for e in v.facts.of(_KINDS[kind])}, set(labels[v.uid].get(kind) or []))
+                for v in verdicts
+            ]
+        )
         for kind in _KINDS
-    }  # fmt: skip
+    }
     flagging: dict[str, Rate] = {}
     for lang in sorted({v.facts.language or "unknown" for v in verdicts}):
         chosen = [v for v in verdicts if (v.facts.language or "unknown") == lang]
         flagging[lang] = _flagging(chosen, labels, rules.threshold, rules.min_indicators)[0]
     flagging["all"], benign = _flagging(verdicts, labels, rules.threshold, rules.min_indicators)
-    purity, recall = _clusters(ads, verdicts, labels, options)
+    purity, recall = _clusters(ads, verdicts, labels, options or Options())
     sweep = [
         (t / 2, *_flagging(verdicts, labels, t / 2, rules.min_indicators)) for t in range(2, 13)
     ]
@@ -149,8 +162,10 @@ def check_examples(rules: RuleSet) -> list[str]:
     """Every indicator's examples run as its tests: one line per example that fails."""
     failures = []
     for indicator in rules.indicators:
-        for expected, examples in ((True, indicator.examples.positive),
-                                   (False, indicator.examples.negative)):  # fmt: skip
+        for expected, examples in (
+            (True, indicator.examples.positive),
+            (False, indicator.examples.negative),
+        ):
             for example in examples:
                 verdict = screen_ad(Ad("example", body=example.text, language=example.lang), rules)
                 if (indicator.id in verdict.indicators) != expected:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from crosslink.screen._types import Extraction, span_of
-from crosslink.screen.rules import load_lexicon
+from crosslink.screen.rules import Period, load_lexicon
 
 _AMOUNT = r"(\d{1,3}(?:[ .,]\d{3})+(?![\d])|\d+(?:[.,]\d{1,2})?)"
 _PER = r"(?:\s*(?:/|per|pro|par|pe|на|a|an|op|la|de|p\.)?\s*)"
@@ -26,7 +26,7 @@ def _alternation(words: set[str]) -> str:
 class _Patterns:
     pay: re.Pattern[str]
     currency_of: dict[str, str]
-    period_of: dict[str, str]
+    period_of: dict[str, Period]
     hours: re.Pattern[str]
     ages: re.Pattern[str]
     places: re.Pattern[str]
@@ -109,9 +109,7 @@ def ages(text: str) -> list[Extraction]:
     for match in _patterns().ages.finditer(text):
         low, high = sorted((int(match.group(1)), int(match.group(2))))
         out.append(
-            Extraction(
-                "age", f"{low}-{high}", span_of(text, *match.span()), detail={"max": high}
-            )
+            Extraction("age", f"{low}-{high}", span_of(text, *match.span()), detail={"max": high})
         )
     return out
 

@@ -19,9 +19,20 @@ from crosslink.errors import ReaderError
 from crosslink.ingest import ImportRequest, ImportSummary, Progress, import_file, load_mapping
 
 COLUMNS = (
-    "site", "url", "posted_at", "title", "body", "phone", "email", "whatsapp", "telegram",
-    "location", "pay", "language", "image_hashes",
-)  # fmt: skip
+    "site",
+    "url",
+    "posted_at",
+    "title",
+    "body",
+    "phone",
+    "email",
+    "whatsapp",
+    "telegram",
+    "location",
+    "pay",
+    "language",
+    "image_hashes",
+)
 _MAPPINGS = {".jsonl": "screen-ads", ".ndjson": "screen-ads", ".csv": "screen-ads-csv"}
 
 

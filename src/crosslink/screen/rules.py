@@ -15,9 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crosslink.screen._yamldata import load_with_lines, validate
 from crosslink.screen._yamldata import Path as YamlPath
-from crosslink.screen._yamldata import line_of
+from crosslink.screen._yamldata import line_of, load_with_lines, validate
 from crosslink.screen.errors import RuleError
 
 LANGUAGES = ("nl", "fr", "en", "de", "ro", "bg")
@@ -123,7 +122,9 @@ def load_rules(path: Path | None = None) -> RuleSet:
                     re.compile(pattern)
                 except re.error as exc:
                     line = line_of(lines, (*where, "patterns", lang, j))
-                    raise RuleError(file, line, f"{ind.id}: bad pattern {pattern!r}: {exc}") from None
+                    raise RuleError(
+                        file, line, f"{ind.id}: bad pattern {pattern!r}: {exc}"
+                    ) from None
     if path is not None:
         rules = rules.model_copy(update={"name": path.stem})
     return rules

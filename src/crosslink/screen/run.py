@@ -48,8 +48,12 @@ class RunSummary:
 def load_ads(conn: Connection, subject: Subject) -> list[Ad]:
     """Every ad record ``subject`` may view, with the properties screening reads."""
     rows = conn.execute(
-        select(record_values.c.record_uid, record_values.c.prop, record_values.c.original,
-               record_values.c.cleaned)
+        select(
+            record_values.c.record_uid,
+            record_values.c.prop,
+            record_values.c.original,
+            record_values.c.cleaned,
+        )
         .join(records, records.c.uid == record_values.c.record_uid)
         .where(
             records.c.schema == "Ad",
@@ -107,7 +111,7 @@ def run_screening(
     subject: Subject,
     rules: RuleSet | None = None,
     *,
-    options: Options = Options(),
+    options: Options | None = None,
     clock: Clock | None = None,
 ) -> RunSummary:
     """Screen every ad ``subject`` may see; store the results as a new run; the caller
@@ -118,7 +122,8 @@ def run_screening(
     verdicts = [screen_ad(ad, rules) for ad in ads]
     keys = [contact_keys(ad, v) for ad, v in zip(ads, verdicts, strict=True)]
     groups = cluster(
-        [ClusterInput(ad.uid, ad.text, k) for ad, k in zip(ads, keys, strict=True)], options
+        [ClusterInput(ad.uid, ad.text, k) for ad, k in zip(ads, keys, strict=True)],
+        options or Options(),
     )
     known = known_entities(conn, subject, set().union(*keys) if keys else set())
     run_id = _insert_run(conn, subject, rules, started, verdicts, groups, clock)
@@ -131,10 +136,16 @@ def run_screening(
         rules.name,
         rules.version,
     )
-    details = {"ads": summary.ads, "flagged": summary.flagged, "clusters": summary.clusters,
-               "ruleset": rules.name, "version": rules.version}
-    append(conn, subject, Event("combination", {"screen_run": run_id}, details=details),
-           clock=clock)
+    details = {
+        "ads": summary.ads,
+        "flagged": summary.flagged,
+        "clusters": summary.clusters,
+        "ruleset": rules.name,
+        "version": rules.version,
+    }
+    append(
+        conn, subject, Event("combination", {"screen_run": run_id}, details=details), clock=clock
+    )
     return summary
 
 
@@ -185,20 +196,35 @@ def _insert_results(
         flagged[cid] += verdict.flagged
         found = [e.as_dict() for e in [*verdict.facts.found, *offers(verdict)]]
         matches = [m for key in sorted(ad_keys) for m in known.get(key, [])]
-        rows.append((
-            run_id, verdict.uid, verdict.facts.language, verdict.facts.language_from,
-            verdict.score, verdict.flagged, cid, groups.size[cid],
-            json.dumps([r.as_dict(rules.version) for r in verdict.reasons], ensure_ascii=False),
-            json.dumps(found, ensure_ascii=False), json.dumps(matches, ensure_ascii=False),
-        ))  # fmt: skip
+        rows.append(
+            (
+                run_id,
+                verdict.uid,
+                verdict.facts.language,
+                verdict.facts.language_from,
+                verdict.score,
+                verdict.flagged,
+                cid,
+                groups.size[cid],
+                json.dumps([r.as_dict(rules.version) for r in verdict.reasons], ensure_ascii=False),
+                json.dumps(found, ensure_ascii=False),
+                json.dumps(matches, ensure_ascii=False),
+            )
+        )
     bulk_insert(conn, screen_results, [c.name for c in screen_results.c], rows)
     if not groups.size:
         return
     conn.execute(
         screen_clusters.insert(),
         [
-            {"run_id": run_id, "cluster_id": cid, "size": size, "top_score": top[cid],
-             "flagged": flagged[cid], "ties": json.dumps(groups.ties[cid], ensure_ascii=False)}
+            {
+                "run_id": run_id,
+                "cluster_id": cid,
+                "size": size,
+                "top_score": top[cid],
+                "flagged": flagged[cid],
+                "ties": json.dumps(groups.ties[cid], ensure_ascii=False),
+            }
             for cid, size in groups.size.items()
         ],
     )
@@ -208,5 +234,3 @@ def latest_run(conn: Connection) -> int | None:
     """The id of the newest screening run, or None."""
     found = conn.execute(select(screen_runs.c.id).order_by(screen_runs.c.id.desc()).limit(1))
     return found.scalar()
-
-

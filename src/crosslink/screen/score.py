@@ -26,7 +26,12 @@ class Reason:
 
     def as_dict(self, version: str) -> dict[str, Any]:
         span = [self.span.start, self.span.end, self.span.text] if self.span else None
-        return {"indicator": self.indicator, "version": version, "weight": self.weight, "span": span}
+        return {
+            "indicator": self.indicator,
+            "version": version,
+            "weight": self.weight,
+            "span": span,
+        }
 
 
 @dataclass

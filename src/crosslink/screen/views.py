@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, and_, select
 
 from crosslink.access.clock import Clock
 from crosslink.access.consult import consult_records
@@ -63,8 +63,9 @@ def _fields(conn: Connection, uids: list[str]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = defaultdict(dict)
     for start in range(0, len(uids), MAX_IN_PARAMS):
         rows = conn.execute(
-            select(record_values.c.record_uid, record_values.c.prop, record_values.c.original)
-            .where(
+            select(
+                record_values.c.record_uid, record_values.c.prop, record_values.c.original
+            ).where(
                 record_values.c.record_uid.in_(uids[start : start + MAX_IN_PARAMS]),
                 record_values.c.prop.in_(_SHOWN),
                 record_values.c.idx == 0,
@@ -75,7 +76,7 @@ def _fields(conn: Connection, uids: list[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _ads(conn: Connection, run_id: int, where: Any, limit: int | None) -> list[ScreenedAd]:
+def _ads(conn: Connection, run_id: int, where: ColumnElement[bool], limit: int | None) -> list[ScreenedAd]:
     query = (
         select(screen_results)
         .where(screen_results.c.run_id == run_id, where)
@@ -84,11 +85,16 @@ def _ads(conn: Connection, run_id: int, where: Any, limit: int | None) -> list[S
     rows = conn.execute(query.limit(limit) if limit else query).all()
     ads = [
         ScreenedAd(
-            uid=r.record_uid, score=r.score, flagged=bool(r.flagged), language=r.language,
-            cluster_id=r.cluster_id, cluster_size=r.cluster_size,
-            reasons=json.loads(r.reasons), extractions=json.loads(r.extractions),
+            uid=r.record_uid,
+            score=r.score,
+            flagged=bool(r.flagged),
+            language=r.language,
+            cluster_id=r.cluster_id,
+            cluster_size=r.cluster_size,
+            reasons=json.loads(r.reasons),
+            extractions=json.loads(r.extractions),
             known=json.loads(r.known),
-        )  # fmt: skip
+        )
         for r in rows
     ]
     fields = _fields(conn, [a.uid for a in ads])
@@ -123,9 +129,9 @@ def top_ads(
     clock: Clock | None = None,
 ) -> list[ScreenedAd]:
     """The highest-scored ads of the latest run that ``subject`` may view, best first."""
-    where = screen_results.c.record_uid.in_(visible_records(subject, "view"))
+    where: ColumnElement[bool] = screen_results.c.record_uid.in_(visible_records(subject, "view"))
     if flagged_only:
-        where = where & screen_results.c.flagged.is_(True)
+        where = and_(where, screen_results.c.flagged.is_(True))
     ads = _ads(conn, _run(conn), where, limit)
     return _consulted(conn, subject, ads, justification, clock)
 
@@ -170,8 +176,11 @@ def ad_clusters(
     for row in rows:
         ads = _ads(conn, run_id, visible & (screen_results.c.cluster_id == row.cluster_id), None)
         if ads:
-            out.append(AdCluster(row.cluster_id, row.size, row.top_score, row.flagged,
-                                 json.loads(row.ties), ads))  # fmt: skip
+            out.append(
+                AdCluster(
+                    row.cluster_id, row.size, row.top_score, row.flagged, json.loads(row.ties), ads
+                )
+            )
         if len(out) >= limit:
             break
     members = [a for c in out for a in c.ads]
