@@ -76,7 +76,9 @@ def _fields(conn: Connection, uids: list[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _ads(conn: Connection, run_id: int, where: ColumnElement[bool], limit: int | None) -> list[ScreenedAd]:
+def _ads(
+    conn: Connection, run_id: int, where: ColumnElement[bool], limit: int | None
+) -> list[ScreenedAd]:
     query = (
         select(screen_results)
         .where(screen_results.c.run_id == run_id, where)
