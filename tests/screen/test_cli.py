@@ -159,3 +159,11 @@ def test_rules_and_evaluate(cli: Invoke, tmp_path: Path) -> None:
     assert code == 1 and f"{bad}, line 2: threshold" in err
     code, out, _ = cli("screen", "evaluate", str(ADS), str(DATA / "labels.yaml"))
     assert code == 0 and "extract phones" in out and "benign ads flagged: 0.0%" in out
+
+
+def test_the_signal_inbox(cli: Invoke) -> None:
+    code, out, err = cli("signal", "inbox", "--as", "ana")
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("signal\tfrom\tfile")
+    code, _, err = cli("signal", "inbox", "--as", "mo")
+    assert code == 1 and err.startswith("error: ") and "Traceback" not in err
