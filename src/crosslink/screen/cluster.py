@@ -117,11 +117,13 @@ def cluster(ads: Sequence[ClusterInput], options: Options = Options()) -> Cluste
     groups: dict[int, list[int]] = defaultdict(list)
     for index, component in enumerate(membership):
         groups[component].append(index)
-    for members in groups.values():
+    reasons: dict[int, set[str]] = defaultdict(set)
+    for (left, _), reason in why.items():
+        reasons[membership[left]].add(reason)
+    for component, members in groups.items():
         cid = min(ads[m].uid for m in members)
         size[cid] = len(members)
-        inside = set(members)
-        ties[cid] = sorted({why[e] for e in why if e[0] in inside})
+        ties[cid] = sorted(reasons[component])
         for m in members:
             of[ads[m].uid] = cid
     return Clusters(of, size, ties)
