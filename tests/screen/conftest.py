@@ -29,10 +29,8 @@ def world(store: Store) -> ScreenWorld:
         make_agency(conn, "fedpol", "police")
         make_agency(conn, "gent", "municipality")
         analyst = make_user(conn, "ana", "fedpol", ["analyst"])
-        investigator = make_user(conn, "ivo", "fedpol", ["investigator"])
         municipal = make_user(conn, "mo", "gent", ["municipal_officer"])
         make_source(conn, "ads-scraper", "fedpol")
-    del investigator
     return ScreenWorld(store, analyst, municipal)
 
 

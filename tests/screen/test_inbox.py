@@ -20,7 +20,6 @@ def _signal(world: ScreenWorld, tmp_path: Path) -> int:
     with world.store.transaction() as conn:
         make_source(conn, "gent-signals", "gent")
         summary = import_ads(conn, path, "gent-signals", world.municipal)
-        make_user(conn, "ivo2", "fedpol", ["investigator"])
         import_ads(conn, ADS, "ads-scraper", make_user(conn, "ivo3", "fedpol", ["investigator"]))
     assert summary.batch_id is not None
     return summary.batch_id
