@@ -89,14 +89,24 @@ def show_command(
     with state(ctx).store().transaction() as conn:
         subject = who(conn, as_user, "view")
         if uid is None:
-            ads = top_ads(conn, subject, limit=limit, flagged_only=flagged,
-                          justification=justification)  # fmt: skip
+            ads = top_ads(
+                conn, subject, limit=limit, flagged_only=flagged, justification=justification
+            )
         else:
             found = show_ad(conn, subject, uid, justification=justification)
     if uid is None:
-        rows = [[a.uid, f"{a.score:g}", "yes" if a.flagged else "", a.language or "",
-                 a.cluster_id[:8], _plain(a.fields.get("title", ""))[:60], _reasons(a)]
-                for a in ads]  # fmt: skip
+        rows = [
+            [
+                a.uid,
+                f"{a.score:g}",
+                "yes" if a.flagged else "",
+                a.language or "",
+                a.cluster_id[:8],
+                _plain(a.fields.get("title", ""))[:60],
+                _reasons(a),
+            ]
+            for a in ads
+        ]
         print_table(["ad", "score", "flagged", "lang", "cluster", "title", "indicators"], rows)
         return
     if found is None:  # the refusal was logged and committed above
@@ -105,8 +115,10 @@ def show_command(
 
 
 def _print_ad(ad: ScreenedAd) -> None:
-    typer.echo(f"ad {ad.uid}  score {ad.score:g}{'  FLAGGED' if ad.flagged else ''}  "
-               f"language {ad.language or '?'}  cluster {ad.cluster_id} ({ad.cluster_size} ads)")  # fmt: skip
+    typer.echo(
+        f"ad {ad.uid}  score {ad.score:g}{'  FLAGGED' if ad.flagged else ''}  "
+        f"language {ad.language or '?'}  cluster {ad.cluster_id} ({ad.cluster_size} ads)"
+    )
     for key in ("site", "url", "posted_at", "title", "body"):
         if key in ad.fields:
             typer.echo(f"{key}: {_plain(ad.fields[key])}")
@@ -120,8 +132,10 @@ def _print_ad(ad: ScreenedAd) -> None:
         how = "" if e["how"] == "plain" else f" ({e['how']})"
         typer.echo(f"  {e['kind']}: {_plain(e['value'])}{how} at [{e['span'][0]}:{e['span'][1]}]")
     for k in ad.known:
-        typer.echo(f"known: {k['value']} is {k['type']} record {k['record']}"
-                   + (f", entity {k['entity']}" if k["entity"] else ""))  # fmt: skip
+        typer.echo(
+            f"known: {k['value']} is {k['type']} record {k['record']}"
+            + (f", entity {k['entity']}" if k["entity"] else "")
+        )
 
 
 @screen_app.command("clusters")
@@ -134,11 +148,24 @@ def clusters_command(
 ) -> None:
     """Ads grouped into the networks that post them (shared contacts, near-duplicate text)."""
     with state(ctx).store().transaction() as conn:
-        found = ad_clusters(conn, who(conn, as_user, "view"), min_size=min_size, limit=limit,
-                            justification=justification)  # fmt: skip
-    rows = [[c.cluster_id, str(c.size), f"{c.top_score:g}", str(c.flagged),
-             _plain(", ".join(c.ties))[:80], " ".join(a.uid[:8] for a in c.ads)]
-            for c in found]  # fmt: skip
+        found = ad_clusters(
+            conn,
+            who(conn, as_user, "view"),
+            min_size=min_size,
+            limit=limit,
+            justification=justification,
+        )
+    rows = [
+        [
+            c.cluster_id,
+            str(c.size),
+            f"{c.top_score:g}",
+            str(c.flagged),
+            _plain(", ".join(c.ties))[:80],
+            " ".join(a.uid[:8] for a in c.ads),
+        ]
+        for c in found
+    ]
     print_table(["cluster", "ads", "top score", "flagged", "tied by", "ads you see"], rows)
 
 
@@ -149,8 +176,10 @@ def rules_command(rules: Path = RULES) -> None:
     failures = check_examples(rule_set)
     for line in failures:
         typer.echo(f"fails: {line}", err=True)
-    typer.echo(f"rules {rule_set.name} {rule_set.version}: {len(rule_set.indicators)} "
-               f"indicators, threshold {rule_set.threshold:g}, {len(failures)} failing examples")  # fmt: skip
+    typer.echo(
+        f"rules {rule_set.name} {rule_set.version}: {len(rule_set.indicators)} "
+        f"indicators, threshold {rule_set.threshold:g}, {len(failures)} failing examples"
+    )
     if failures:
         raise typer.Exit(1)
 
@@ -165,14 +194,38 @@ def evaluate_command(
     rule_set = load_rules(rules) if rules else bundled_rules()
     corpus, truth = read_corpus(ads, labels)
     result = evaluate(corpus, truth, rule_set)
-    rows = [[f"extract {k}", str(r.true_positive), str(r.false_positive), str(r.false_negative),
-             f"{r.precision:.3f}", f"{r.recall:.3f}"] for k, r in result.extraction.items()]
-    rows += [[f"flag {k}", str(r.true_positive), str(r.false_positive), str(r.false_negative),
-              f"{r.precision:.3f}", f"{r.recall:.3f}"] for k, r in result.flagging.items()]  # fmt: skip
+    rows = [
+        [
+            f"extract {k}",
+            str(r.true_positive),
+            str(r.false_positive),
+            str(r.false_negative),
+            f"{r.precision:.3f}",
+            f"{r.recall:.3f}",
+        ]
+        for k, r in result.extraction.items()
+    ]
+    rows += [
+        [
+            f"flag {k}",
+            str(r.true_positive),
+            str(r.false_positive),
+            str(r.false_negative),
+            f"{r.precision:.3f}",
+            f"{r.recall:.3f}",
+        ]
+        for k, r in result.flagging.items()
+    ]
     print_table(["measure", "tp", "fp", "fn", "precision", "recall"], rows)
-    typer.echo(f"benign ads flagged: {result.benign_flagged:.1%} at threshold "
-               f"{rule_set.threshold:g}; cluster purity {result.cluster_purity:.3f}, "
-               f"cluster pair recall {result.cluster_recall:.3f}")  # fmt: skip
-    print_table(["threshold", "precision", "recall", "benign flagged"],
-                [[f"{t:g}", f"{r.precision:.3f}", f"{r.recall:.3f}", f"{b:.1%}"]
-                 for t, r, b in result.thresholds])  # fmt: skip
+    typer.echo(
+        f"benign ads flagged: {result.benign_flagged:.1%} at threshold "
+        f"{rule_set.threshold:g}; cluster purity {result.cluster_purity:.3f}, "
+        f"cluster pair recall {result.cluster_recall:.3f}"
+    )
+    print_table(
+        ["threshold", "precision", "recall", "benign flagged"],
+        [
+            [f"{t:g}", f"{r.precision:.3f}", f"{r.recall:.3f}", f"{b:.1%}"]
+            for t, r, b in result.thresholds
+        ],
+    )

@@ -32,8 +32,9 @@ def signal_desk(
     if latest_run(uow.conn) is None:
         return page(request, "screen.html", user, ads=[], clusters=[], flagged=flagged, run=None)
     why = justification(request)
-    ads = top_ads(uow.conn, user, limit=limit, flagged_only=flagged, justification=why,
-                  clock=services.clock)  # fmt: skip
+    ads = top_ads(
+        uow.conn, user, limit=limit, flagged_only=flagged, justification=why, clock=services.clock
+    )
     clusters = ad_clusters(uow.conn, user, justification=why, clock=services.clock)
     return page(
         request,
