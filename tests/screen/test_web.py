@@ -44,15 +44,20 @@ def _world(data: Path) -> Store:
     hostile = data / "hostile.jsonl"
     ad = {"url": "https://evil.example/ad", "title": HOSTILE_TITLE, "body": HOSTILE_BODY}
     hostile.write_text(json.dumps(ad) + "\n", encoding="utf-8")
+    signal = data / "signal-gent.jsonl"
+    seen = {"url": "https://gent.example/signal/1", "title": "Many people at one address"}
+    signal.write_text(json.dumps(seen) + "\n", encoding="utf-8")
     with store.transaction() as conn:
         make_agency(conn, "fedpol", "police")
         make_agency(conn, "gent", "municipality")
         ivo = make_user(conn, "ivo", "fedpol", ["investigator"], PASSWORD)
         make_user(conn, "ana", "fedpol", ["analyst"], PASSWORD)
-        make_user(conn, "mo", "gent", ["municipal_officer"], PASSWORD)
+        mo = make_user(conn, "mo", "gent", ["municipal_officer"], PASSWORD)
         make_source(conn, "ads-scraper", "fedpol")
+        make_source(conn, "gent-signals", "gent")
         import_ads(conn, ADS, "ads-scraper", ivo)
         import_ads(conn, hostile, "ads-scraper", ivo)
+        import_ads(conn, signal, "gent-signals", mo)
         run_screening(conn, ivo)
     return store
 
@@ -114,7 +119,7 @@ def test_the_desk_lists_flagged_ads_with_their_evidence(browser: Browser, desk: 
     expect(page.locator("table tbody")).to_contain_text("phone:+32470551234")
     shot(page, "screen-desk")
     page.click("a:has-text('Show every ad')")
-    expect(ads).to_have_count(25)
+    expect(ads).to_have_count(26)  # and the municipal signal
 
 
 def test_hostile_html_in_an_ad_is_shown_as_text(browser: Browser, desk: Desk) -> None:
@@ -142,3 +147,19 @@ def test_a_user_outside_the_ads_scope_sees_none_of_them(browser: Browser, desk: 
     page.goto("/screen")
     expect(page.locator("article.ad")).to_have_count(0)
     expect(page.locator("p.note").first).to_have_text("No screened ad in your view.")
+
+
+def test_the_police_answer_a_municipal_signal_from_the_inbox(browser: Browser, desk: Desk) -> None:
+    page = _login(browser, desk, "ana")
+    page.click("header.top nav a:has-text('Signals inbox')")
+    row = page.locator("table.signals tbody tr", has_text="signal-gent.jsonl")
+    expect(row.locator("td.status")).to_contain_text("new (0)")
+    row.locator("select[name=status]").select_option("in_progress")
+    row.locator("input[name=text]").fill("Inspection planned for next week")
+    row.locator("button[type=submit]").click()
+    expect(row.locator("td.status")).to_contain_text("in_progress (1)")
+    shot(page, "signals-inbox")
+    officer = _login(browser, desk, "mo")
+    assert "Signals inbox" not in officer.locator("header.top nav").inner_text()
+    officer.goto("/signals")
+    expect(officer.locator("h1")).to_have_text("Access denied")

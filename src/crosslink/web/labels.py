@@ -19,6 +19,7 @@ EN: Mapping[str, str] = {
     "nav.review": "Resolution review",
     "nav.import": "Import",
     "nav.screen": "Signal desk",
+    "nav.signals": "Signals inbox",
     "nav.audit": "Audit log",
     "nav.users": "Users",
     "nav.logout": "Log out",
@@ -237,6 +238,15 @@ EN: Mapping[str, str] = {
     "screen.no_clusters": "No cluster of two or more ads in your view.",
     "screen.size": "Ads",
     "screen.tied_by": "Tied by",
+    "signals.title": "Incoming municipal signals",
+    "signals.none": "No municipal signal yet.",
+    "signals.signal": "Signal",
+    "signals.from": "From",
+    "signals.file": "File",
+    "signals.received": "Received",
+    "signals.status": "Status",
+    "signals.answer": "Answer",
+    "signals.send": "Send",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"en": EN}
