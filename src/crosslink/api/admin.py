@@ -46,6 +46,8 @@ class Capabilities:
     importing: bool
     audit: bool
     users: bool
+    signals: bool = False
+    """May answer municipal signals (the inbox)."""
 
 
 def capabilities(subject: Subject) -> Capabilities:
@@ -56,6 +58,7 @@ def capabilities(subject: Subject) -> Capabilities:
         importing=any("import" in r.actions for r in roles),
         audit=bool(authorize(subject, "audit_read", SystemResource("audit_log"))),
         users=bool(authorize(subject, "manage_users", SystemResource("users"))),
+        signals=bool(authorize(subject, "give_feedback", SystemResource("signals"))),
     )
 
 

@@ -17,6 +17,7 @@ from crosslink.cli import (
     _imports,
     _network,
     _resolve,
+    _screen,
     _serve,
 )
 from crosslink.cli._context import build_state
@@ -58,6 +59,7 @@ _serve.register(app)
 _network.register(app)
 _fingerprints.register(app)
 _entities.register(app)
+_screen.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

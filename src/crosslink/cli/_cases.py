@@ -20,6 +20,8 @@ from crosslink.access.grants import (
 from crosslink.cli._access import AS_USER, who
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
+from crosslink.errors import AccessDenied
+from crosslink.screen.inbox import incoming_signals
 
 
 def register(app: typer.Typer) -> None:
@@ -49,6 +51,7 @@ def register(app: typer.Typer) -> None:
     )
     signal_app.command("feedback")(signal_feedback_command)
     signal_app.command("list")(signal_list)
+    signal_app.command("inbox")(signal_inbox)
     app.add_typer(signal_app, name="signal")
 
 
@@ -177,5 +180,33 @@ def signal_list(ctx: typer.Context, as_user: str = AS_USER) -> None:
                 f.given_at.strftime("%Y-%m-%d %H:%M"),
             ]
             for f in found
+        ],
+    )
+
+
+def signal_inbox(
+    ctx: typer.Context,
+    open_only: bool = typer.Option(False, "--open", help="Only signals not closed."),
+    as_user: str = AS_USER,
+) -> None:
+    """Incoming municipal signals and their status (police and inspectorate)."""
+    with state(ctx).store().transaction() as conn:
+        inbox = incoming_signals(conn, who(conn, as_user), open_only=open_only)
+    if inbox.refused is not None:  # the refusal was logged and committed above
+        raise AccessDenied(inbox.refused)
+    print_table(
+        ["signal", "from", "file", "sent by", "received", "rows", "status", "answers"],
+        [
+            [
+                str(s.batch_id),
+                s.agency_name,
+                s.file_name,
+                s.sent_by,
+                s.received_at.strftime("%Y-%m-%d %H:%M"),
+                str(s.rows),
+                s.status,
+                str(s.answers),
+            ]
+            for s in inbox.signals
         ],
     )
