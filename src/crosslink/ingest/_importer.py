@@ -17,7 +17,8 @@ from crosslink.access.policy import Subject
 from crosslink.errors import BatchRejected, MappingError
 from crosslink.ingest._drafts import Issue, SourceDefaults
 from crosslink.ingest._hashing import file_sha256
-from crosslink.ingest._parallel import map_rows
+from crosslink.ingest._packed import issue_of
+from crosslink.ingest._parallel import map_chunks
 from crosslink.ingest._writer import ChunkWriter
 from crosslink.ingest.mapping import Mapping
 from crosslink.ingest.readers import FileReader, RawRow, ReadOptions
@@ -26,8 +27,8 @@ from crosslink.store.sources import Source, get_source
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
-"""Called with (bytes read, file size) as the import advances."""
+Progress = Callable[[int, int, int], None]
+"""Called with (bytes read, file size, rows read) as the import advances."""
 
 _KEPT_ISSUES = 50
 _PARALLEL_FROM_BYTES = 4 * 1024 * 1024
@@ -111,7 +112,7 @@ def import_file(
     _finish_batch(conn, summary)
     _log_collection(conn, request, summary, sha)
     if progress:
-        progress(size, size)
+        progress(size, size, summary.rows_read)
     return summary
 
 
@@ -155,18 +156,23 @@ def _stream(
     )
     reader = FileReader(request.path, options)
     size = request.path.stat().st_size
-    for row, result in map_rows(
-        _checked(reader, mapping, summary), mapping, defaults, request.workers
-    ):
-        summary.rows_read += 1
-        summary.rows_rejected += result.rejected
-        for issue in result.issues:
-            summary.warnings += issue.severity == "warning"
-            if len(summary.issues) < _KEPT_ISSUES:
-                summary.issues.append(issue)
-        writer.add(result, dict(row.values))
-        if progress and summary.rows_read % 1000 == 0:
-            progress(reader.bytes_read, size)
+    chunks = map_chunks(
+        _checked(reader, mapping, summary),
+        mapping,
+        defaults,
+        request.workers,
+        boundary=request.chunk_size,
+    )
+    for chunk in chunks:
+        summary.rows_read += chunk.rows
+        summary.rows_rejected += chunk.rejected
+        summary.warnings += chunk.warnings
+        room = _KEPT_ISSUES - len(summary.issues)
+        if room > 0:
+            summary.issues.extend(issue_of(i) for i in chunk.issues[:room])
+        writer.add(chunk)
+        if progress:
+            progress(reader.bytes_read, size, summary.rows_read)
     if reader.header is not None and not summary._columns_checked:
         summary.unknown_columns = _check_columns(reader, mapping)
     writer.finish()

@@ -88,8 +88,13 @@ class _Field:
 class RowMapper:
     """A mapping compiled against the model and a source, applied row by row."""
 
-    def __init__(self, mapping: Mapping, model: Model, source: SourceDefaults) -> None:
+    def __init__(
+        self, mapping: Mapping, model: Model, source: SourceDefaults, *, cache: bool = True
+    ) -> None:
+        """``cache=False`` cleans every value afresh: for tests that check the cache changes
+        nothing."""
         self.mapping = mapping
+        self._cache_limit = _CACHE_LIMIT if cache else 0
         self.model = model
         self.source = source
         self.ctx = CleanContext(
@@ -165,8 +170,10 @@ class RowMapper:
                 hit = (cleaned, vtype.fingerprint(cleaned)[:200])
         except InvalidValue as exc:
             hit = exc.reason
-        if len(raw) <= _CACHED_LENGTH:  # short values repeat (countries, codes); texts don't
-            if len(self._cache) > _CACHE_LIMIT:
+        # Short values repeat (countries, codes, dates); texts don't. The cache is bounded:
+        # emptied when full, which costs a few misses and keeps memory flat.
+        if len(raw) <= _CACHED_LENGTH and self._cache_limit:
+            if len(self._cache) >= self._cache_limit:
                 self._cache.clear()
             self._cache[key] = hit
         return hit
