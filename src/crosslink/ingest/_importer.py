@@ -17,6 +17,7 @@ from crosslink.access.policy import Subject
 from crosslink.errors import BatchRejected, MappingError
 from crosslink.ingest._drafts import Issue, SourceDefaults
 from crosslink.ingest._hashing import file_sha256
+from crosslink.ingest._indexes import deferred_indexes, large_batch
 from crosslink.ingest._packed import issue_of
 from crosslink.ingest._parallel import map_chunks
 from crosslink.ingest._writer import ChunkWriter
@@ -45,6 +46,9 @@ class ImportRequest:
     workers: int = 1
     subject: Subject | None = None
     """Who imports: authorized for ``import`` on the source. None: a trusted local operator."""
+    defer_indexes: bool | None = None
+    """Set secondary indexes aside while writing and build them again at the end; None: when
+    the batch is large for the store (SQLite only, see :mod:`crosslink.ingest._indexes`)."""
 
     @property
     def actor(self) -> str:
@@ -101,7 +105,9 @@ def import_file(
         return summary
     summary.batch_id = _start_batch(conn, request, source.id, sha, size)
     writer = ChunkWriter(conn, summary.batch_id, source.id, request.path.name, request.chunk_size)
-    _stream(request, _defaults(source), writer, summary, progress)
+    defer = request.defer_indexes
+    with deferred_indexes(conn, large_batch(conn, size) if defer is None else defer):
+        _stream(request, _defaults(source), writer, summary, progress)
     if request.strict and summary.rows_rejected:
         raise BatchRejected(
             f"{summary.file}: {summary.rows_rejected} of {summary.rows_read} rows rejected; "

@@ -81,8 +81,16 @@ def pack(mapped: Iterable[tuple[RawRow, RowResult]]) -> Packed:
                 [(rec.uid, v.prop, v.idx, v.original, v.cleaned, v.fingerprint) for v in rec.values]
             )
         for link in result.links:
-            packed = (link.uid, link.link_type, link.source, link.target, number, *grades)
-            packed += (link.start_date, link.end_date)
+            packed: LinkRow = (
+                link.uid,
+                link.link_type,
+                link.source,
+                link.target,
+                number,
+                *grades,
+                link.start_date,
+                link.end_date,
+            )
             ready = isinstance(link.source, str) and isinstance(link.target, str)
             (out.links if ready else out.pending).append(packed)
     return out
