@@ -37,6 +37,7 @@ def test_workers_map_like_one_process(police_mapping: Mapping, tmp_path: Path) -
     issue_rows = [i[0] for c in alone for i in c.issues]
     assert issue_rows == sorted(issue_rows)  # file order
 
+
 def test_an_import_with_workers_stores_what_one_process_stores(
     store: Store, police_source: Source, police_mapping: Mapping, tmp_path: Path
 ) -> None:
