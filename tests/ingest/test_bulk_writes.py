@@ -77,3 +77,15 @@ def test_a_failed_large_batch_leaves_store_and_indexes_as_before(
     with pytest.raises(BatchRejected):
         run_import(store, write_csv(tmp_path / "s.csv", rows), police_mapping, strict=True)
     assert snapshot(store) == before
+
+
+def test_large_means_at_least_as_many_records_as_the_store_holds(
+    store: Store, police_source: Source, police_mapping: Mapping, tmp_path: Path
+) -> None:
+    run_import(store, write_csv(tmp_path / "few.csv", [HEADER, *GOOD_ROWS]), police_mapping)
+    with store.transaction() as conn:
+        held = len(conn.execute(records.select()).all())
+        verdicts = [large_batch(conn, n * BYTES_PER_RECORD) for n in (0, held - 1, held)]
+    assert held > 1
+    sqlite = store.engine.dialect.name == "sqlite"
+    assert verdicts == ([False, False, True] if sqlite else [False, False, False])
