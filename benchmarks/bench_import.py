@@ -3,6 +3,7 @@ time DuckDB's read_csv needs merely to read the same file (the floor).
 
     .venv/bin/python benchmarks/bench_import.py [--rows 100000 1000000]
         [--backends sqlite postgresql]
+    .venv/bin/python benchmarks/bench_import.py --profile 20000   # cProfile, one process, SQLite
 
 Each import runs in a fresh subprocess so its peak RSS is its own.
 """
@@ -186,6 +187,25 @@ def child(url: str, path: str, mapping_path: str, workers_setting: str = "0") ->
     )
 
 
+def profile(rows: int) -> None:
+    """Import a ``rows``-row file into SQLite in this process (no workers) under cProfile and
+    print the functions that took the most time, with and without what they call."""
+    import cProfile
+    import pstats
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        path, mapping = work / "police.csv", work / "bench-police.yaml"
+        write_file(path, rows)
+        mapping.write_text(MAPPING, encoding="utf-8")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        child(f"sqlite:///{work}/profile.db", str(path), str(mapping), "1")
+        profiler.disable()
+        for order in ("cumulative", "tottime"):
+            pstats.Stats(profiler).sort_stats(order).print_stats(25)
+
+
 def run_child(url: str, path: Path, mapping: Path, workers: int) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", url, str(path), str(mapping), str(workers)],
@@ -203,9 +223,13 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--child", nargs=4)
     parser.add_argument("--workers", type=int, default=0, help="0: automatic")
+    parser.add_argument("--profile", type=int, metavar="ROWS", help="profile one import")
     args = parser.parse_args()
     if args.child:
         child(*args.child)
+        return
+    if args.profile:
+        profile(args.profile)
         return
     from crosslink.store.pgserver import TemporaryPostgres
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from crosslink.ingest import ImportRequest, ImportSummary, Mapping, import_file
 from crosslink.store import Store
@@ -69,4 +69,10 @@ def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
         for table in all_tables().sorted_tables:
             rows = conn.execute(select(table)).all()
             out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+        # The schema too: a large batch sets indexes aside, and they must come back.
+        out["(indexes)"] = sorted(
+            (table, str(index["name"]))
+            for table in inspect(conn).get_table_names()
+            for index in inspect(conn).get_indexes(table)
+        )
     return out

@@ -8,7 +8,7 @@ from sqlalchemy import delete
 
 from crosslink.ingest import ImportRequest, Mapping, import_file
 from crosslink.ingest._drafts import SourceDefaults
-from crosslink.ingest._parallel import map_rows
+from crosslink.ingest._parallel import map_chunks
 from crosslink.ingest.readers import FileReader, ReadOptions
 from crosslink.store import Store
 from crosslink.store.schema import batches, links, record_values, records, rejections
@@ -29,11 +29,13 @@ def _lines(n: int) -> list[str]:
 def test_workers_map_like_one_process(police_mapping: Mapping, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "many.csv", _lines(1700))
     rows = list(FileReader(path, ReadOptions("csv")).rows())
-    alone = list(map_rows(rows, police_mapping, DEFAULTS, workers=1))
-    shared = list(map_rows(rows, police_mapping, DEFAULTS, workers=2))
-    assert [r.number for r, _ in shared] == [r.number for r in rows]
+    alone = list(map_chunks(rows, police_mapping, DEFAULTS, workers=1))
+    shared = list(map_chunks(rows, police_mapping, DEFAULTS, workers=2))
+    assert [c.rows for c in shared] == [500, 500, 500, 200]
     assert shared == alone
-    assert sum(result.rejected for _, result in alone) == len(range(0, 1700, 7))
+    assert sum(c.rejected for c in alone) == len(range(0, 1700, 7))
+    issue_rows = [i[0] for c in alone for i in c.issues]
+    assert issue_rows == sorted(issue_rows)  # file order
 
 
 def test_an_import_with_workers_stores_what_one_process_stores(

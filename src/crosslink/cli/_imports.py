@@ -6,13 +6,20 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn
 
 from crosslink.access import load_subject
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
 from crosslink.errors import ReaderError
-from crosslink.ingest import ImportRequest, ImportSummary, auto_workers, import_file, load_mapping
+from crosslink.ingest import (
+    ImportClock,
+    ImportRequest,
+    ImportSummary,
+    auto_workers,
+    import_file,
+    load_mapping,
+)
 from crosslink.store.sources import Source, add_source, list_sources
 
 _DRY_RUN = "dry run: nothing was written"
@@ -120,20 +127,22 @@ def import_command(
         subject=subject,
     )
     summary: ImportSummary | None = None
+    clock = ImportClock()
+
+    def advance(done: int, total: int, rows: int) -> None:
+        bar.update(task, completed=done, line=str(clock.line(done, total, rows)))
+
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
+        TextColumn("{task.fields[line]}"),
         transient=True,
         console=Console(stderr=True),
     ) as bar:
-        task = bar.add_task(file.name, total=file.stat().st_size)
+        task = bar.add_task(file.name, total=file.stat().st_size, line="")
         try:
             with store.transaction() as conn:
-                summary = import_file(
-                    conn, request, lambda done, total: bar.update(task, completed=done)
-                )
+                summary = import_file(conn, request, advance)
                 if dry_run:
                     raise _DryRun
         except _DryRun:

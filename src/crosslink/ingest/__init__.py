@@ -8,14 +8,17 @@ from crosslink.ingest._importer import (
     auto_workers,
     import_file,
 )
+from crosslink.ingest._progress import ImportClock, ProgressLine
 from crosslink.ingest.mapping import Mapping, bundled_mappings, load_mapping, parse_mapping
 
 __all__ = [
+    "ImportClock",
     "ImportRequest",
     "ImportSummary",
     "Issue",
     "Mapping",
     "Progress",
+    "ProgressLine",
     "auto_workers",
     "bundled_mappings",
     "import_file",

@@ -12,7 +12,8 @@ def digest(parts: Iterable[str | None]) -> str:
     Each part is length-prefixed (None is marked apart from ""), so no choice of separator
     inside a value can make two different part lists collide.
     """
-    text = "".join("\x00" if p is None else f"{len(p)}:{p}" for p in parts)
+    # A list, not a generator: join builds one anyway, and this runs several times a row.
+    text = "".join(["\x00" if p is None else f"{len(p)}:{p}" for p in parts])
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 

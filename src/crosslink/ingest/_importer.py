@@ -17,7 +17,9 @@ from crosslink.access.policy import Subject
 from crosslink.errors import BatchRejected, MappingError
 from crosslink.ingest._drafts import Issue, SourceDefaults
 from crosslink.ingest._hashing import file_sha256
-from crosslink.ingest._parallel import map_rows
+from crosslink.ingest._indexes import deferred_indexes, large_batch
+from crosslink.ingest._packed import issue_of
+from crosslink.ingest._parallel import map_chunks
 from crosslink.ingest._writer import ChunkWriter
 from crosslink.ingest.mapping import Mapping
 from crosslink.ingest.readers import FileReader, RawRow, ReadOptions
@@ -26,8 +28,8 @@ from crosslink.store.sources import Source, get_source
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
-"""Called with (bytes read, file size) as the import advances."""
+Progress = Callable[[int, int, int], None]
+"""Called with (bytes read, file size, rows read) as the import advances."""
 
 _KEPT_ISSUES = 50
 _PARALLEL_FROM_BYTES = 4 * 1024 * 1024
@@ -44,6 +46,9 @@ class ImportRequest:
     workers: int = 1
     subject: Subject | None = None
     """Who imports: authorized for ``import`` on the source. None: a trusted local operator."""
+    defer_indexes: bool | None = None
+    """Set secondary indexes aside while writing and build them again at the end; None: when
+    the batch is large for the store (SQLite only, see :mod:`crosslink.ingest._indexes`)."""
 
     @property
     def actor(self) -> str:
@@ -100,7 +105,9 @@ def import_file(
         return summary
     summary.batch_id = _start_batch(conn, request, source.id, sha, size)
     writer = ChunkWriter(conn, summary.batch_id, source.id, request.path.name, request.chunk_size)
-    _stream(request, _defaults(source), writer, summary, progress)
+    defer = request.defer_indexes
+    with deferred_indexes(conn, large_batch(conn, size) if defer is None else defer):
+        _stream(request, _defaults(source), writer, summary, progress)
     if request.strict and summary.rows_rejected:
         raise BatchRejected(
             f"{summary.file}: {summary.rows_rejected} of {summary.rows_read} rows rejected; "
@@ -111,7 +118,7 @@ def import_file(
     _finish_batch(conn, summary)
     _log_collection(conn, request, summary, sha)
     if progress:
-        progress(size, size)
+        progress(size, size, summary.rows_read)
     return summary
 
 
@@ -155,18 +162,23 @@ def _stream(
     )
     reader = FileReader(request.path, options)
     size = request.path.stat().st_size
-    for row, result in map_rows(
-        _checked(reader, mapping, summary), mapping, defaults, request.workers
-    ):
-        summary.rows_read += 1
-        summary.rows_rejected += result.rejected
-        for issue in result.issues:
-            summary.warnings += issue.severity == "warning"
-            if len(summary.issues) < _KEPT_ISSUES:
-                summary.issues.append(issue)
-        writer.add(result, dict(row.values))
-        if progress and summary.rows_read % 1000 == 0:
-            progress(reader.bytes_read, size)
+    chunks = map_chunks(
+        _checked(reader, mapping, summary),
+        mapping,
+        defaults,
+        request.workers,
+        boundary=request.chunk_size,
+    )
+    for chunk in chunks:
+        summary.rows_read += chunk.rows
+        summary.rows_rejected += chunk.rejected
+        summary.warnings += chunk.warnings
+        room = _KEPT_ISSUES - len(summary.issues)
+        if room > 0:
+            summary.issues.extend(issue_of(i) for i in chunk.issues[:room])
+        writer.add(chunk)
+        if progress:
+            progress(reader.bytes_read, size, summary.rows_read)
     if reader.header is not None and not summary._columns_checked:
         summary.unknown_columns = _check_columns(reader, mapping)
     writer.finish()

@@ -88,8 +88,18 @@ class _Field:
 class RowMapper:
     """A mapping compiled against the model and a source, applied row by row."""
 
-    def __init__(self, mapping: Mapping, model: Model, source: SourceDefaults) -> None:
+    def __init__(
+        self,
+        mapping: Mapping,
+        model: Model,
+        source: SourceDefaults,
+        *,
+        cache_limit: int = _CACHE_LIMIT,
+    ) -> None:
+        """``cache_limit``: cleaned values kept (each distinct value of a type and region is
+        cleaned once until the cache fills and is emptied); 0 cleans every value afresh."""
         self.mapping = mapping
+        self._cache_limit = cache_limit
         self.model = model
         self.source = source
         self.ctx = CleanContext(
@@ -165,8 +175,10 @@ class RowMapper:
                 hit = (cleaned, vtype.fingerprint(cleaned)[:200])
         except InvalidValue as exc:
             hit = exc.reason
-        if len(raw) <= _CACHED_LENGTH:  # short values repeat (countries, codes); texts don't
-            if len(self._cache) > _CACHE_LIMIT:
+        # Short values repeat (countries, codes, dates); texts don't. The cache is bounded:
+        # emptied when full, which costs a few misses and keeps memory flat.
+        if len(raw) <= _CACHED_LENGTH and self._cache_limit:
+            if len(self._cache) >= self._cache_limit:
                 self._cache.clear()
             self._cache[key] = hit
         return hit
@@ -242,11 +254,11 @@ class RowMapper:
         if not found:
             return "unknown"
         column, text = found[0]
-        try:
-            return self.model.category_code("person_categories", text)
-        except InvalidValue as exc:
-            result.issues.append(Issue(row.number, column, text, exc.reason))
+        hit = self._clean("category:person_categories", text)
+        if isinstance(hit, str):
+            result.issues.append(Issue(row.number, column, text, hit))
             return None
+        return hit[0]
 
     def _key(
         self, entity: EntityMapping, row: RawRow, result: RowResult, values: list[ValueDraft]
@@ -344,11 +356,11 @@ class RowMapper:
         if not found:
             return default
         column, text = found[0]
-        try:
-            return self.model.category_code(category, text)
-        except InvalidValue as exc:
-            result.issues.append(Issue(row.number, column, text, exc.reason))
+        hit = self._clean(f"category:{category}", text)
+        if isinstance(hit, str):
+            result.issues.append(Issue(row.number, column, text, hit))
             return default
+        return hit[0]
 
 
 def _text(value: str | list[str] | None) -> str:

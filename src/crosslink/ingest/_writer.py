@@ -1,17 +1,17 @@
-"""Chunked, idempotent writes of mapped rows into the store (inside the caller's transaction)."""
+"""Chunked, idempotent writes of packed rows into the store (inside the caller's transaction)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from crosslink.ingest._drafts import Issue, LinkDraft, RecordDraft, RefKey, RowResult
+from crosslink.ingest._drafts import Issue, RefKey
 from crosslink.ingest._hashing import digest
+from crosslink.ingest._packed import IssueRow, LinkRow, Packed, issue_row
 from crosslink.store.dialect import MAX_IN_PARAMS, bulk_insert
 from crosslink.store.schema import links, record_values, records, rejections
 
@@ -52,6 +52,7 @@ LINK_COLUMNS = (
     "end_date",
     "created_at",
 )
+ISSUE_COLUMNS = ("batch_id", "row_number", "column", "value", "reason", "severity", "raw")
 _PENDING_LIMIT = 200_000
 _KEPT_LATE = 50
 
@@ -66,7 +67,7 @@ class WriteCounts:
 
 @dataclass
 class ChunkWriter:
-    """Buffers mapped rows and writes them ``chunk_size`` rows at a time.
+    """Buffers packed chunks and writes them ``chunk_size`` rows at a time.
 
     Uids already in the store (from an earlier batch, or an earlier chunk of this one) are
     skipped, so re-importing a file adds nothing. Links that name an entity by key wait until
@@ -78,123 +79,89 @@ class ChunkWriter:
     source_id: str
     file_name: str
     chunk_size: int
-    keep_raw: bool = True
     counts: WriteCounts = field(default_factory=WriteCounts)
     late_issues: list[Issue] = field(default_factory=list)
-    _rows: list[RowResult] = field(default_factory=list)
-    _raw: dict[int, dict[str, Any]] = field(default_factory=dict)
-    _pending: list[tuple[RowResult, LinkDraft]] = field(default_factory=list)
+    _chunks: list[Packed] = field(default_factory=list)
+    _rows: int = 0
+    _pending: list[LinkRow] = field(default_factory=list)
     _now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
-    def add(self, result: RowResult, raw: dict[str, Any]) -> None:
-        self._rows.append(result)
-        if result.issues and self.keep_raw:
-            self._raw[result.number] = raw
-        if len(self._rows) >= self.chunk_size:
+    def add(self, chunk: Packed) -> None:
+        self._chunks.append(chunk)
+        self._rows += chunk.rows
+        if self._rows >= self.chunk_size:
             self.flush()
 
     def flush(self) -> None:
-        rows, self._rows = self._rows, []
-        issues = [(i, self._raw.get(r.number)) for r in rows for i in r.issues]
-        self._raw.clear()
-        accepted = [r for r in rows if not r.rejected]
-        self._write_records(accepted)
-        self._write_links(accepted)
-        self._write_issues(issues)
+        chunks, self._chunks, self._rows = self._chunks, [], 0
+        self._write_records(chunks)
+        ready: list[LinkRow] = []
+        for chunk in chunks:
+            ready.extend(chunk.links)
+            for link in chunk.pending:
+                if len(self._pending) >= _PENDING_LIMIT:
+                    self._resolve_pending()
+                self._pending.append(link)
+        self._insert_links(ready)
+        self._write_issues([i for chunk in chunks for i in chunk.issues])
 
     def finish(self) -> None:
         self.flush()
         self._resolve_pending()
 
     # -- records ---------------------------------------------------------------------------
-    def _write_records(self, rows: list[RowResult]) -> None:
-        drafts: dict[str, tuple[RowResult, RecordDraft]] = {}
-        for row in rows:
-            for rec in row.records:
-                drafts.setdefault(rec.uid, (row, rec))
-        existing = _existing(self.conn, records.c.uid, list(drafts))
+    def _write_records(self, chunks: list[Packed]) -> None:
+        first: dict[str, tuple[Packed, int]] = {}  # a uid's first (chunk, position)
+        for chunk in chunks:
+            for i, rec in enumerate(chunk.records):
+                first.setdefault(rec[0], (chunk, i))
+        existing = _existing(self.conn, records.c.uid, list(first))
         self.counts.records_existing += sum(
-            1 for row in rows for rec in row.records if rec.uid in existing
+            1 for chunk in chunks for rec in chunk.records if rec[0] in existing
         )
-        new = [(row, rec) for uid, (row, rec) in drafts.items() if uid not in existing]
+        new = [spot for uid, spot in first.items() if uid not in existing]
         self.counts.records_added += len(new)
         if not new:
             return
-        bulk_insert(
-            self.conn, records, RECORD_COLUMNS, [self._record_row(row, rec) for row, rec in new]
-        )
-        values = [
-            (rec.uid, v.prop, v.idx, v.original, v.cleaned, v.fingerprint)
-            for _, rec in new
-            for v in rec.values
+        source, batch, file, now = self.source_id, self.batch_id, self.file_name, self._now
+        rows = [
+            (rec[0], source, batch, *rec[1:6], file, *rec[6:], now)
+            for rec in (chunk.records[i] for chunk, i in new)
         ]
+        bulk_insert(self.conn, records, RECORD_COLUMNS, rows)
+        values = [v for chunk, i in new for v in chunk.values[i]]
         bulk_insert(self.conn, record_values, VALUE_COLUMNS, values)
 
-    def _record_row(self, row: RowResult, rec: RecordDraft) -> tuple[Any, ...]:
-        prov = row.provenance
-        assert prov is not None  # accepted rows always carry provenance
-        return (
-            rec.uid,
-            self.source_id,
-            self.batch_id,
-            rec.schema,
-            rec.alias,
-            rec.entity_key,
-            rec.source_key,
-            rec.content_hash,
-            self.file_name,
-            row.number,
-            prov.handling_code,
-            prov.handling_conditions,
-            prov.source_grade,
-            prov.info_grade,
-            rec.person_category,
-            self._now,
-        )
-
     # -- links -----------------------------------------------------------------------------
-    def _write_links(self, rows: list[RowResult]) -> None:
-        ready: list[tuple[RowResult, LinkDraft, str, str]] = []
-        for row in rows:
-            for link in row.links:
-                if isinstance(link.source, RefKey) or isinstance(link.target, RefKey):
-                    if len(self._pending) >= _PENDING_LIMIT:
-                        self._resolve_pending()
-                    self._pending.append((row, link))
-                else:
-                    ready.append((row, link, link.source, link.target))
-        self._insert_links(ready)
-
     def _resolve_pending(self) -> None:
         pending, self._pending = self._pending, []
-        ready: list[tuple[RowResult, LinkDraft, str, str]] = []
-        keys = {
-            end
-            for _, link in pending
-            for end in (link.source, link.target)
-            if isinstance(end, RefKey)
-        }
+        keys = {end for link in pending for end in link[2:4] if isinstance(end, RefKey)}
         found = self._lookup(keys)
-        for row, link in pending:
-            sources = _ends(link.source, found)
-            targets = _ends(link.target, found)
+        ready: list[LinkRow] = []
+        for link in pending:
+            sources = _ends(link[2], found)
+            targets = _ends(link[3], found)
             if not sources or not targets:
                 self.counts.links_unresolved += 1
-                ref = link.source if not sources else link.target
+                ref = link[2] if not sources else link[3]
                 assert isinstance(ref, RefKey)
                 issue = Issue(
-                    row.number,
+                    link[4],
                     None,
                     None,
-                    f"{link.link_type}: no {' or '.join(ref.schemas)} with that key "
+                    f"{link[1]}: no {' or '.join(ref.schemas)} with that key "
                     "in this source; link not made",
                     "warning",
                 )
-                self._write_issues([(issue, None)])
+                self._write_issues([issue_row(issue)])
                 if len(self.late_issues) < _KEPT_LATE:
                     self.late_issues.append(issue)
                 continue
-            ready.extend((row, link, s, t) for s in sources for t in targets)
+            ready.extend(
+                (_derived_uid(link[0], s, t), link[1], s, t, *link[4:])
+                for s in sources
+                for t in targets
+            )
         self._insert_links(ready)
 
     def _lookup(self, keys: Iterable[RefKey]) -> dict[RefKey, list[str]]:
@@ -214,62 +181,26 @@ class ChunkWriter:
                         found.setdefault(ref, []).append(uid)
         return found
 
-    def _insert_links(self, ready: Sequence[tuple[RowResult, LinkDraft, str, str]]) -> None:
-        rows: dict[str, tuple[Any, ...]] = {}
-        for row, link, source_uid, target_uid in ready:
-            uid = (
-                link.uid
-                if isinstance(link.source, str) and isinstance(link.target, str)
-                else _derived_uid(link.uid, source_uid, target_uid)
-            )
-            prov = row.provenance
-            assert prov is not None
-            rows.setdefault(
-                uid,
-                (
-                    uid,
-                    self.source_id,
-                    self.batch_id,
-                    link.link_type,
-                    source_uid,
-                    target_uid,
-                    self.file_name,
-                    row.number,
-                    prov.handling_code,
-                    prov.handling_conditions,
-                    prov.source_grade,
-                    prov.info_grade,
-                    link.start_date,
-                    link.end_date,
-                    self._now,
-                ),
-            )
+    def _insert_links(self, ready: Sequence[LinkRow]) -> None:
+        """Links whose ends are record uids by now; the first of a uid is kept."""
+        rows: dict[str, LinkRow] = {}
+        for link in ready:
+            rows.setdefault(link[0], link)
         existing = _existing(self.conn, links.c.uid, list(rows))
-        new = [r for uid, r in rows.items() if uid not in existing]
+        source, batch, file, now = self.source_id, self.batch_id, self.file_name, self._now
+        new = [
+            (uid, source, batch, link_type, s, t, file, *rest, now)
+            for uid, (_, link_type, s, t, *rest) in rows.items()
+            if uid not in existing
+        ]
         if new:
             bulk_insert(self.conn, links, LINK_COLUMNS, new)
         self.counts.links_added += len(new)
 
-    def _write_issues(self, issues: list[tuple[Issue, dict[str, Any] | None]]) -> None:
-        if not issues:
-            return
-        self.conn.execute(
-            rejections.insert(),
-            [
-                {
-                    "batch_id": self.batch_id,
-                    "row_number": i.row,
-                    "column": i.column,
-                    "value": i.value,
-                    "reason": i.reason,
-                    "severity": i.severity,
-                    "raw": json.dumps(raw, ensure_ascii=False)
-                    if raw and i.severity == "error"
-                    else None,
-                }
-                for i, raw in issues
-            ],
-        )
+    def _write_issues(self, issues: list[IssueRow]) -> None:
+        if issues:
+            batch = self.batch_id
+            bulk_insert(self.conn, rejections, ISSUE_COLUMNS, [(batch, *i) for i in issues])
 
 
 def _ends(end: str | RefKey, found: dict[RefKey, list[str]]) -> list[str]:
