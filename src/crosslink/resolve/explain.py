@@ -159,8 +159,8 @@ def _run_facts(row: Any) -> RunFacts:
         run_id=row.updated_run,
         training=row.training,
         prior=float(prior) if prior is not None else None,
-        prior_estimated="prior" in steps,
-        prior_recall=next((s[7:-1] for s in steps if s.startswith("recall(")), None),
+        prior_estimated=any(s.split("@")[0] == "prior" for s in steps),
+        prior_recall=next((s[6:] for s in steps if s.startswith("prior@")), None),
         rules=json.loads(row.rules) if row.rules else [],
     )
 

@@ -37,7 +37,7 @@ resolve_runs = Table(
     Column("records", Integer, nullable=False),
     Column("pairs", Integer, nullable=False),
     Column("entities", Integer, nullable=False),
-    Column("training", String(120), nullable=False),
+    Column("training", String(40), nullable=False),
     Column("model", Text, nullable=False),
     Column("started_by", String(200), nullable=False),
     # The rules the run applied ("name@version", a JSON list; resolve/rules.py); NULL for

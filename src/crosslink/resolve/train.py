@@ -70,7 +70,8 @@ def train(
         done.append(f"em({sessions})")
         found = rule_recall(linker, spec, table) if "prior" in done else None
         if found is not None and _step(spec, "the prior", _prior, linker, spec, found):
-            done.append(f"recall({found:.2g})")
+            # "prior@0.13": the prior, estimated with that recall (the column holds 40).
+            done[done.index("prior")] = f"prior@{found:.2g}"
     if labels is not None and labels.num_rows >= options.min_labels:
         frame = backend.register(labels, f"__crosslink_labels_{spec.entity_type.lower()}")
         linker.training.estimate_m_from_pairwise_labels(frame)  # type: ignore[no-untyped-call]

@@ -6,7 +6,7 @@ Revises: 0013
 The rules applied beside the model are a registry of named, versioned entries
 (``crosslink/resolve/data/rules.yaml``); each run records which it applied, as a JSON list
 of ``name@version``. Runs before this revision keep NULL: what they applied was the
-code of their day. ``training`` grows to 120 characters (it names the prior's recall).
+code of their day.
 """
 
 from __future__ import annotations
@@ -22,13 +22,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("resolve_runs", sa.Column("rules", sa.Text(), nullable=True))
-    # The training now says how the prior's recall was found: longer than 40 characters.
-    # (SQLite does not enforce a VARCHAR's length.)
-    if op.get_context().dialect.name == "postgresql":
-        op.alter_column("resolve_runs", "training", type_=sa.String(120))
 
 
 def downgrade() -> None:
-    if op.get_context().dialect.name == "postgresql":
-        op.alter_column("resolve_runs", "training", type_=sa.String(40))
     op.drop_column("resolve_runs", "rules")
