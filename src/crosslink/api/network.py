@@ -33,11 +33,11 @@ from crosslink.graph import (
     Evidence,
     InvalidGraphOption,
     Network,
-    build_network,
     communities,
     key_players,
     log_network_access,
 )
+from crosslink.graph.cache import NetworkCache, cache_dir, shared_cache
 
 MAX_HOPS = 3
 MAX_NODES = 250
@@ -139,6 +139,7 @@ def ego_view(
     *,
     justification: str | None,
     clock: Clock | None = None,
+    cache: NetworkCache | None = None,
 ) -> EgoView:
     """The actors within ``query.hops`` ties of ``query.ref`` that ``subject`` may see; logged.
 
@@ -150,7 +151,8 @@ def ego_view(
     if not (justification or "").strip():
         raise JustificationRequired("viewing a network needs a justification (LED art. 25)")
     options = BuildOptions(start=query.start, end=query.end)
-    network = _only(build_network(conn, subject, options), query.kinds, query.agencies)
+    built = (cache or NetworkCache(None)).get(conn, subject, options)
+    network = _only(built.network, query.kinds, query.agencies)
     center = network.find(query.ref)
     shown, truncated = _nearest(network, center, query.hops)
     view = _view(
@@ -340,5 +342,8 @@ def network_view(
 ) -> Any:
     """The ego network of an entity: actors, typed ties and the evidence of each, key players."""
     query = EgoQuery(ref, hops, frozenset(kind), frozenset(agency), start, end)
-    view = ego_view(uow.conn, user, query, justification=justification, clock=services.clock)
+    cache = shared_cache(cache_dir(services.settings.data_dir))
+    view = ego_view(
+        uow.conn, user, query, justification=justification, clock=services.clock, cache=cache
+    )
     return schemas.NetworkOut.model_validate(view)

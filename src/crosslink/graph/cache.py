@@ -4,7 +4,7 @@ Building a network reads every record a user may see; the analyses then run on i
 are the same for every request until the store changes, so :class:`NetworkCache` keeps what
 was built under a key of two parts:
 
-* the **store state** — the last resolution run, the last batch, the number of records,
+* the **store state** — which store, the last resolution run, the last batch, the number of records,
   links and entity members, and a digest of the sources and their agencies: a resolve, an
   import, an erasure or a change of ownership gives a new state, and entries of an older
   state are deleted from disk when a newer one is written (they hold personal data);
@@ -78,7 +78,9 @@ def store_state(conn: Connection) -> str:
             select(func.count()).select_from(entity_members).scalar_subquery(),
         )
     ).one()
-    digest = hashlib.blake2b(repr(tuple(counts)).encode(), digest_size=10)
+    # The store itself is part of it: two stores may share a data directory (and their counts).
+    where = conn.engine.url.render_as_string(hide_password=True)
+    digest = hashlib.blake2b(repr((where, *counts)).encode(), digest_size=10)
     for source in conn.execute(
         select(sources.c.id, sources.c.agency, sources.c.jurisdiction).order_by(sources.c.id)
     ):

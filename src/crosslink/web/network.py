@@ -21,6 +21,7 @@ from crosslink.api import schemas
 from crosslink.api.deps import Svc, UoW, WebUser
 from crosslink.api.network import MAX_HOPS, EgoQuery, ego_view
 from crosslink.graph import InvalidGraphOption
+from crosslink.graph.cache import cache_dir, shared_cache
 from crosslink.web.labels import EN
 from crosslink.web.render import justification, page
 
@@ -52,7 +53,12 @@ def network_page(
 ) -> HTMLResponse:
     query = EgoQuery(ref, hops, start=_day(start), end=_day(end))
     view = ego_view(
-        uow.conn, user, query, justification=justification(request), clock=services.clock
+        uow.conn,
+        user,
+        query,
+        justification=justification(request),
+        clock=services.clock,
+        cache=shared_cache(cache_dir(services.settings.data_dir)),
     )
     data = schemas.NetworkOut.model_validate(view).model_dump_json()
     return page(
