@@ -36,6 +36,7 @@ from crosslink.graph import (
 from crosslink.graph.analytics import Hop
 from crosslink.graph.cache import Built, NetworkCache, cache_dir
 from crosslink.graph.errors import InvalidGraphOption
+from crosslink.graph.listing import list_networks
 
 WHY = typer.Option(None, "--justification", "-j", help="Why you look (logged; required).")
 AS_OF = typer.Option(None, "--as-of", help="Only evidence dated on or before (YYYY-MM-DD).")
@@ -82,17 +83,23 @@ def _open(
         raise JustificationRequired("say why: --justification (logged, LED art. 25)")
     as_of, start, end = (_day(d) for d in dates)
     options = BuildOptions(action=action, as_of=as_of, start=start, end=end)
-    cache = NetworkCache(cache_dir(state(ctx).settings.data_dir))
-    return subject, cache.get(conn, subject, options)
+    return subject, _cache(ctx).get(conn, subject, options)
+
+
+def _cache(ctx: typer.Context) -> NetworkCache:
+    return NetworkCache(cache_dir(state(ctx).settings.data_dir))
+
+
+def _detect_options(resolution: float, min_persons: int) -> NetworkOptions:
+    return NetworkOptions(
+        communities=CommunityOptions(resolution=resolution), min_persons=min_persons
+    )
 
 
 def _detect(
     built: Built, resolution: float, min_persons: int
 ) -> tuple[list[DetectedNetwork], list[int]]:
-    options = NetworkOptions(
-        communities=CommunityOptions(resolution=resolution), min_persons=min_persons
-    )
-    return built.detect(options)
+    return built.detect(_detect_options(resolution, min_persons))
 
 
 def network_list(
@@ -108,33 +115,29 @@ def network_list(
 ) -> None:
     """The networks in your view, largest first."""
     with state(ctx).store().transaction() as conn:
-        subject, built = _open(ctx, conn, (as_user, justification), (as_of, date_from, date_to))
-        network = built.network
-        detected = _detect(built, resolution, min_persons)[0][:limit]
-        shown = {i for d in detected for i in d.members}
-        log_network_access(
+        subject = who(conn, as_user, "look at networks")
+        listing = list_networks(
             conn,
             subject,
-            network.records(shown),
-            what={"query": "network list", "networks": [d.id for d in detected]},
+            _cache(ctx),
             justification=justification,
+            build=BuildOptions(as_of=_day(as_of), start=_day(date_from), end=_day(date_to)),
+            detect=_detect_options(resolution, min_persons),
+            limit=limit,
         )
-    rows = []
-    for d in detected:
-        s = d.summary
-        lead = ", ".join(network.nodes[p.node].label for p in s.key_players[:3])
-        rows.append(
-            [
-                d.id,
-                str(s.persons),
-                str(s.organisations),
-                str(len(s.victims)),
-                ",".join(s.countries),
-                f"{s.first or '?'}..{s.last or '?'}",
-                ",".join(s.agencies),
-                lead,
-            ]
-        )
+    rows = [
+        [
+            r.id,
+            str(r.persons),
+            str(r.organisations),
+            str(r.victims),
+            ",".join(r.countries),
+            f"{r.first or '?'}..{r.last or '?'}",
+            ",".join(r.agencies),
+            ", ".join(p.label for p in r.key_players[:3]),
+        ]
+        for r in listing.rows
+    ]
     print_table(
         ["network", "persons", "orgs", "victims", "countries", "span", "agencies", "key players"],
         rows,
