@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from crosslink.access import load_subject
 from crosslink.graph import Network, build_network
 from crosslink.graph.cache import SUFFIX, NetworkCache
+from crosslink.graph.errors import NetworkBuilding
 from crosslink.store import Store
 from crosslink.store.schema import record_values
 from tests.access.helpers import RecordSpec, insert_records, make_batch, make_source, uid_of
@@ -101,3 +102,17 @@ def test_an_unreadable_entry_is_rebuilt(world: Store, tmp_path: Path) -> None:
         entry.write_bytes(b"not a pickle")
         again = NetworkCache(tmp_path).get(conn, ana)
     assert _shape(again.network) == _shape(first.network)
+
+
+def test_a_build_apart_answers_within_its_budget_and_is_kept(world: Store, tmp_path: Path) -> None:
+    # No budget: the request is answered at once (the build needs queries, this needs none).
+    cache = NetworkCache(tmp_path, apart=world, budget=0.0)
+    with world.engine.connect() as conn, conn.begin():
+        ana = load_subject(conn, "ana")
+        with pytest.raises(NetworkBuilding, match="being built"):
+            cache.get(conn, ana)
+        cache.budget = 60.0  # the next request waits for the build already under way
+        built = cache.get(conn, ana)
+        assert cache.get(conn, ana) is built
+        assert _shape(built.network) == _shape(build_network(conn, ana))
+    assert H not in built.network.records()

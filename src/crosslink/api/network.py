@@ -361,7 +361,7 @@ def network_view(
 ) -> Any:
     """The ego network of an entity: actors, typed ties and the evidence of each, key players."""
     query = EgoQuery(ref, hops, frozenset(kind), frozenset(agency), start, end)
-    cache = shared_cache(cache_dir(services.settings.data_dir))
+    cache = shared_cache(cache_dir(services.settings.data_dir), services.store)
     view = ego_view(
         uow.conn, user, query, justification=justification, clock=services.clock, cache=cache
     )

@@ -16,8 +16,10 @@ was built under a key of two parts:
 Entries are pickled into the data directory (``cache/network``, owner-only files, written
 to a temporary file and renamed so another process never reads half a file) and kept in
 memory for the life of the process (the server), a few at a time, with the networks
-detected under the default options. A build of one key runs
-once: concurrent requests for it wait for that build instead of starting their own.
+detected under the default options. A build of one key runs once: concurrent requests for it
+wait for that build instead of starting their own. The server builds apart (a thread with its
+own connection) and answers within a time budget: a request that would wait longer is told
+the network is being built, and its next one finds it.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,14 +45,18 @@ from crosslink.access.policy import Subject
 from crosslink.access.schema import source_agencies
 from crosslink.graph._network import Network
 from crosslink.graph.build import BuildOptions, build_network
+from crosslink.graph.errors import GraphError, NetworkBuilding
 from crosslink.graph.summary import DetectedNetwork, NetworkOptions, detect_networks
 from crosslink.resolve.schema import entity_members, resolve_runs
+from crosslink.store import Store
 from crosslink.store.schema import batches, links, records, sources
 
 logger = logging.getLogger(__name__)
 FORMAT = 1
 """Bumped when what an entry holds changes: files of another format are never read."""
 SUFFIX = ".network"
+BUDGET = 8.0
+"""Seconds a request of the server waits for a build before it is told to come back."""
 
 
 @dataclass
@@ -114,30 +121,91 @@ def view_key(conn: Connection, subject: Subject | None, options: BuildOptions) -
 class NetworkCache:
     """Networks by store state and view, in memory (``keep`` entries) and under ``directory``."""
 
-    def __init__(self, directory: Path | None, keep: int = 8) -> None:
+    def __init__(
+        self,
+        directory: Path | None,
+        keep: int = 8,
+        *,
+        apart: Store | None = None,
+        budget: float = 0.0,
+    ) -> None:
+        """With ``apart``, builds run in a thread of their own on a connection of that store,
+        off the caller's request: :meth:`get` waits ``budget`` seconds at most, then raises
+        :class:`~crosslink.graph.errors.NetworkBuilding` while the build goes on."""
         self.directory = directory
         self.keep = keep
+        self.apart = apart
+        self.budget = budget
         self._memory: OrderedDict[str, Built] = OrderedDict()
         self._lock = threading.Lock()
-        self._building: dict[str, threading.Lock] = {}
+        self._building: dict[str, _Build] = {}
 
     def get(
         self, conn: Connection, subject: Subject | None, options: BuildOptions | None = None
     ) -> Built:
         """The network ``subject`` may see, from the cache or built (and then cached) now."""
+        apart = self.apart
         opts = (options or BuildOptions()).check()
         state = store_state(conn)
         key = f"{state}-{view_key(conn, subject, opts)}"
+        found = self._recall(key)
+        if found is not None:
+            return found
         with self._lock:
-            one_build = self._building.setdefault(key, threading.Lock())
-        with one_build:
-            found = self._recall(key)
-            if found is None:
-                found = Built(build_network(conn, subject, opts))
-                found.detect(NetworkOptions())  # what `network list` and the pages show
-                self._remember(key, found)
-                self._write(state, key, found)
-        return found
+            build = self._building.get(key)
+            if build is None:
+                build = self._building[key] = _Build()
+                starter = True
+            else:
+                starter = False
+        if apart is None:
+            if starter:
+                self._build(build, key, lambda: self._made(conn, subject, opts, (state, key)))
+            build.done.wait()
+        elif starter:
+            work = threading.Thread(
+                target=self._build,
+                args=(build, key, lambda: self._made_apart(apart, subject, opts)),
+                name="network-build",
+                daemon=True,
+            )
+            work.start()
+        if not build.done.wait(self.budget if apart is not None else None):
+            raise NetworkBuilding(
+                "the network you may see is being built (for "
+                f"{time.monotonic() - build.started:.0f} s); it is kept once built: "
+                "try again in a few seconds"
+            )
+        if build.failed is not None:
+            raise GraphError("the network could not be built (see the server log)")
+        return self._recall(key) or self.get(conn, subject, opts)
+
+    def _build(self, build: _Build, key: str, make: Callable[[], None]) -> None:
+        try:
+            make()
+        except Exception as exc:
+            logger.exception("network build failed")
+            build.failed = exc
+        finally:
+            build.done.set()
+            with self._lock:
+                self._building.pop(key, None)
+
+    def _made(
+        self, conn: Connection, subject: Subject | None, opts: BuildOptions, keys: tuple[str, str]
+    ) -> None:
+        state, key = keys
+        built = Built(build_network(conn, subject, opts))
+        built.detect(NetworkOptions())  # what `network list` and the pages show
+        self._remember(key, built)
+        self._write(state, key, built)
+
+    def _made_apart(self, store: Store, subject: Subject | None, opts: BuildOptions) -> None:
+        # Its own connection and snapshot: the key is worked out again on what it reads.
+        with store.engine.connect() as conn, conn.begin():
+            state = store_state(conn)
+            key = f"{state}-{view_key(conn, subject, opts)}"
+            self._made(conn, subject, opts, (state, key))
 
     def _recall(self, key: str) -> Built | None:
         with self._lock:
@@ -208,14 +276,27 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-_SHARED: dict[Path | None, NetworkCache] = {}
+@dataclass
+class _Build:
+    """One build under way: others wait for ``done`` instead of starting their own."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    started: float = field(default_factory=time.monotonic)
+    failed: Exception | None = None
+
+
+_SHARED: dict[Path, NetworkCache] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_cache(directory: Path | None) -> NetworkCache:
-    """The one cache of this process for ``directory`` (the server's requests share it)."""
+def shared_cache(directory: Path, store: Store, budget: float = BUDGET) -> NetworkCache:
+    """The server's cache for ``directory``: one per process, its requests share it; builds
+    run apart on ``store`` and a request waits ``budget`` seconds for one at most."""
     with _SHARED_LOCK:
-        return _SHARED.setdefault(directory, NetworkCache(directory))
+        found = _SHARED.get(directory)
+        if found is None or found.apart is not store:
+            found = _SHARED[directory] = NetworkCache(directory, apart=store, budget=budget)
+        return found
 
 
 def cache_dir(data_dir: Path) -> Path:

@@ -60,7 +60,7 @@ def network_page(
         query,
         justification=justification(request),
         clock=services.clock,
-        cache=shared_cache(cache_dir(services.settings.data_dir)),
+        cache=shared_cache(cache_dir(services.settings.data_dir), services.store),
     )
     data = schemas.NetworkOut.model_validate(view).model_dump_json()
     return page(
@@ -83,7 +83,7 @@ def networks_page(request: Request, user: WebUser, uow: UoW, services: Svc) -> H
     listing = list_networks(
         uow.conn,
         user,
-        shared_cache(cache_dir(services.settings.data_dir)),
+        shared_cache(cache_dir(services.settings.data_dir), services.store),
         justification=justification(request),
         clock=services.clock,
     )
