@@ -15,7 +15,7 @@ was built under a key of two parts:
 
 Entries are pickled into the data directory (``cache/network``, owner-only files, written
 to a temporary file and renamed so another process never reads half a file) and kept in
-memory for the life of the process (the server), a few at a time, with the networks
+memory for the life of the process (the server), four at a time, with the networks
 detected under the default options. A build of one key runs once: concurrent requests for it
 wait for that build instead of starting their own. The server builds apart (a thread with its
 own connection) and answers within a time budget: a request that would wait longer is told
@@ -124,7 +124,7 @@ class NetworkCache:
     def __init__(
         self,
         directory: Path | None,
-        keep: int = 8,
+        keep: int = 4,
         *,
         apart: Store | None = None,
         budget: float = 0.0,
