@@ -119,7 +119,11 @@ def load_visible(conn: Connection, subject: Subject | None, action: str) -> Load
                 records.c.source_id,
                 records.c.handling_code,
                 records.c.person_category,
-            ).where(within(records.c.uid))
+            )
+            .where(within(records.c.uid))
+            # In a fixed order: ties add up their weights in the order records come, and
+            # floating-point sums in another order can tip a close ranking of key players.
+            .order_by(records.c.uid)
         )
     }
     values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
