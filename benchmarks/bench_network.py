@@ -1,8 +1,19 @@
-"""Networks: accuracy on the demo world, and speed on a 1M-node, 5M-edge graph.
+"""Networks: accuracy on the demo world, speed on a 1M-node, 5M-edge graph, and what a user
+waits for (build, cache, list, ego view) on demo stores of a few sizes.
 
-    .venv/bin/python benchmarks/bench_network.py                  # both parts
+    .venv/bin/python benchmarks/bench_network.py                  # accuracy and large graph
     .venv/bin/python benchmarks/bench_network.py --skip-large     # accuracy only
     .venv/bin/python benchmarks/bench_network.py --scale 10000    # a larger demo world
+    .venv/bin/python benchmarks/bench_network.py --skip-accuracy --skip-large \
+        --timing-scales 1000,2000,4000                            # user-facing times
+    .venv/bin/python benchmarks/bench_network.py --skip-accuracy --skip-large \
+        --timing-db data/demo/crosslink.db                        # on a resolved store
+
+Timing: as the demo analyst (the policy applies), the build from the store, the first
+cached read (policy query, build, detection, file written), a read by a new cache instance
+(another process: policy query and file read), the list of networks and a two-hop ego
+view around the best-connected actor. Generated worlds take entity membership from the
+truth (resolving them takes longer than the rest of this benchmark).
 
 Accuracy: a demo world is generated and loaded into SQLite; entity membership comes from the
 ground truth (so the figures judge the network, not resolution); the recovered networks are
@@ -25,9 +36,16 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import igraph as ig
+
+if TYPE_CHECKING:
+    from crosslink.api.network import EgoView
+    from crosslink.graph import Network
+    from crosslink.graph.listing import Listing
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -164,6 +182,87 @@ def performance(sample_global: bool, objective: str, resolution: float) -> None:
         )
 
 
+def _timed(what: str, run: Callable[[], object]) -> object:
+    # CPU time too: on a shared machine the wall clock also counts other people's work.
+    started, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    wall, used = time.perf_counter() - started, time.process_time() - cpu
+    print(f"  {what}: {wall:.2f} s (CPU {used:.2f} s)")
+    return result
+
+
+def timing(url: str, label: str, cache_root: Path) -> None:
+    """User-facing network times on the store at ``url`` (demo accounts created if missing)."""
+    from sqlalchemy import func, select
+
+    from crosslink.access import load_subject
+    from crosslink.api.demo import ensure_demo_accounts
+    from crosslink.api.network import EgoQuery, ego_view
+    from crosslink.graph import build_network
+    from crosslink.graph.cache import NetworkCache
+    from crosslink.graph.listing import list_networks
+    from crosslink.store import Store
+    from crosslink.store.schema import records
+
+    store = Store.from_url(url)
+    store.migrate()
+    with store.transaction() as conn:
+        ensure_demo_accounts(conn, demo=True)
+    with store.engine.connect() as conn, conn.begin() as transaction:
+        count = conn.execute(select(func.count()).select_from(records)).scalar_one()
+        print(f"{label}: {count:,} records")
+        analyst = load_subject(conn, "analyst")
+        network = cast("Network", _timed("build", lambda: build_network(conn, analyst)))
+        print(f"    ({len(network.nodes):,} actors, {len(network.edges):,} ties)")
+        cache_dir = cache_root / label
+        _timed(
+            "first cached read (build + detect + write)",
+            lambda: NetworkCache(cache_dir).get(conn, analyst),
+        )
+        cache = NetworkCache(cache_dir)
+        _timed("read by another process (policy query + file)", lambda: cache.get(conn, analyst))
+        _timed("read again in the same process", lambda: cache.get(conn, analyst))
+        listing = cast(
+            "Listing",
+            _timed(
+                "network list", lambda: list_networks(conn, analyst, cache, justification="bench")
+            ),
+        )
+        graph = network.graph()
+        degrees = graph.degree()
+        center = network.nodes[max(range(len(degrees)), key=degrees.__getitem__)].id
+        query = EgoQuery(center, hops=2)
+        view = cast(
+            "EgoView",
+            _timed(
+                "ego view, 2 hops",
+                lambda: ego_view(conn, analyst, query, justification="bench", cache=cache),
+            ),
+        )
+        print(f"    ({len(listing.rows)} networks listed; ego view of {len(view.nodes)} actors)")
+        transaction.rollback()
+    store.dispose()
+
+
+def timing_world(scale: int, seed: int, cache_root: Path) -> None:
+    from tests.graph.helpers import assign_truth_membership
+
+    from crosslink.demo import WorldConfig, generate_world, load_world
+    from crosslink.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "world"
+        generate_world(WorldConfig(seed=seed, scale=scale), out)
+        url = f"sqlite:///{tmp}/bench.db"
+        store = Store.from_url(url)
+        store.migrate()
+        with store.transaction() as conn:
+            load_world(conn, out)
+            assign_truth_membership(conn, out / "truth")
+        store.dispose()
+        timing(url, f"demo world, scale {scale}", cache_root)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=2000)
@@ -174,7 +273,14 @@ def main() -> None:
     parser.add_argument("--global-betweenness", action="store_true")
     parser.add_argument("--objective", default="cpm", choices=("cpm", "modularity"))
     parser.add_argument("--resolution", type=float, default=0.005)
+    parser.add_argument("--timing-scales", default="", help="Comma-separated demo scales.")
+    parser.add_argument("--timing-db", action="append", default=[], help="A SQLite store.")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as cache_root:
+        for scale in [int(x) for x in args.timing_scales.split(",") if x.strip()]:
+            timing_world(scale, args.seed, Path(cache_root))
+        for db in args.timing_db:
+            timing(f"sqlite:///{Path(db).resolve()}", Path(db).parent.name, Path(cache_root))
     if not args.skip_accuracy:
         accuracy(args.scale, args.records_per_network, args.seed)
     if not args.skip_large:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from crosslink.access import load_subject
 from crosslink.access.filters import visible_records
 from crosslink.access.schema import audit_log
-from crosslink.graph import Network, build_network
+from crosslink.graph import Network, build_network, detect_networks
 from crosslink.store import Store
 from crosslink.store.schema import records
 from tests.api.helpers import Client
@@ -87,12 +87,15 @@ def test_ego_network_nodes_edges_evidence_and_audit(client: Make, app: FastAPI) 
             assert ev["records"] and ev["sources"] and ev["handling_codes"]
     assert _evidence_records(body) <= visible
     assert set(body["kinds"]) == {k for e in body["edges"] for k in e["kinds"]}
-    players = [n for n in body["nodes"] if n["key_player"]]
-    assert players and all(n["kind"] in ("Person", "Organisation") for n in players)
-    # key players are the component's most central actors: none shown outranks them
-    assert min(p["score"] for p in players) >= max(
-        (n["score"] for n in body["nodes"] if not n["key_player"]), default=0.0
-    )
+    players = {n["id"] for n in body["nodes"] if n["key_player"]}
+    # key players are those `crosslink network show` names, each detected network's
+    named = {
+        network.nodes[p.node].id for d in detect_networks(network)[0] for p in d.summary.key_players
+    }
+    assert players and players == named & ids
+    # every actor has a place of its own in the server's layout
+    assert len({(n["x"], n["y"]) for n in body["nodes"]}) == len(body["nodes"])
+    assert all(n["kind"] in ("Person", "Organisation") for n in body["nodes"] if n["id"] in players)
     with _store(app).transaction() as conn:
         logged = conn.execute(
             select(audit_log.c.target).where(

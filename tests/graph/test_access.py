@@ -93,6 +93,12 @@ def _world(conn: Connection) -> None:
     _link(conn, "s-nl", nl, (H, C), "H2")
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's data directory (its network cache) in the test's own directory."""
+    monkeypatch.setenv("CROSSLINK_DATA_DIR", str(tmp_path / "data"))
+
+
 @pytest.fixture
 def world(store: Store) -> Store:
     with store.transaction() as conn:

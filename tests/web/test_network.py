@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from crosslink.access import load_subject
 from crosslink.access.filters import visible_records
-from crosslink.graph import Network, build_network
+from crosslink.graph import Network, build_network, detect_networks
 from crosslink.ingest import ImportRequest, import_file, load_mapping
 from crosslink.store.schema import record_values
 from tests.web.conftest import HOSTILE_NAME, Login, Served, shot
@@ -210,3 +210,41 @@ def test_hostile_name_is_shown_as_text(login: Login, served: Served, tmp_path: P
     assert page.locator("main b, main script, main img").count() == 0
     shot(page, "network-hostile")
     assert dialogs == []
+
+
+def test_networks_page_lists_networks_and_their_chart_marks_key_players(
+    login: Login, served: Served
+) -> None:
+    network, _ = _network(served, "analyst")
+    detected, _ = detect_networks(network)
+    assert detected, "the demo world has networks"
+    named = {network.nodes[p.node].id for d in detected for p in d.summary.key_players}
+    page = login("analyst")
+    page.goto("/networks")
+    _justify(page)  # the prompt answers 422 (a console error): listen from here on
+    page.wait_for_url("**/networks")
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    rows = page.locator("#networks tbody tr")
+    expect(rows).to_have_count(min(len(detected), 50))
+    first = detected[0].summary
+    assert rows.first.get_attribute("data-network") == first.id
+    expect(rows.first.locator("td").nth(1)).to_have_text(str(first.persons))
+    lead = network.nodes[first.key_players[0].node]
+    expect(rows.first.locator("a.key-player").first).to_have_text(lead.label)
+    shot(page, "networks")
+
+    rows.first.locator("td a").first.click()
+    page.wait_for_url(f"**/network/{lead.id}?hops=2")
+    _counts(page)
+    marked = set(page.evaluate("() => window.crosslinkChart.nodes('.key').map(n => n.id())"))
+    assert lead.id in marked and marked <= named
+    # The server's layout fills the chart: the actors span most of its width or height.
+    box = page.locator("#chart").bounding_box()
+    span = page.evaluate(
+        "() => { const b = window.crosslinkChart.nodes().renderedBoundingBox();"
+        " return [b.w, b.h]; }"
+    )
+    assert box is not None and (span[0] > 0.6 * box["width"] or span[1] > 0.6 * box["height"])
+    assert console == []
+    shot(page, "network-key-players")

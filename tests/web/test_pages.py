@@ -27,9 +27,16 @@ def _justify(page: Page) -> None:
 
 def test_each_role_sees_its_own_menu(login: Login, base_url: str) -> None:
     expected = {
-        "analyst": ["Search", "Resolution review", "Signal desk", "Signals inbox"],
-        "investigator": ["Search", "Resolution review", "Signal desk", "Signals inbox", "Import"],
-        "caseworker": ["Search", "Resolution review", "Signal desk", "Import"],
+        "analyst": ["Search", "Networks", "Resolution review", "Signal desk", "Signals inbox"],
+        "investigator": [
+            "Search",
+            "Networks",
+            "Resolution review",
+            "Signal desk",
+            "Signals inbox",
+            "Import",
+        ],
+        "caseworker": ["Search", "Networks", "Resolution review", "Signal desk", "Import"],
         "admin": ["Import", "Audit log", "Users"],
         "rapporteur": [],
     }

@@ -7,13 +7,17 @@ not read gives no node, no tie and never appears in the evidence. What is shown 
 :func:`crosslink.graph.log_network_access`, naming every record behind it, with the
 justification.
 
-Key players and communities are worked out on the centre's whole component (not on the part
-shown), so every view of one component — the first one and each expansion — agrees on them.
+The network comes from :class:`crosslink.graph.cache.NetworkCache` (built once per store
+state and policy view). Scores and communities are worked out on the centre's whole component
+(not on the part shown), so every view of one component — the first one and each expansion —
+agrees on them; the actors marked as key players are those ``crosslink network show`` names
+(each detected network's). Positions come from :func:`crosslink.graph.layout.layout`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
@@ -33,17 +37,17 @@ from crosslink.graph import (
     Evidence,
     InvalidGraphOption,
     Network,
-    build_network,
+    NetworkOptions,
     communities,
     key_players,
     log_network_access,
 )
+from crosslink.graph.cache import Built, NetworkCache, cache_dir, shared_cache
+from crosslink.graph.layout import layout
 
 MAX_HOPS = 3
 MAX_NODES = 250
 """One view shows at most this many actors (nearest first): a chart beyond it is unreadable."""
-KEY_PLAYERS = 5
-"""How many of a component's most central actors are flagged as its key players."""
 KINDS = frozenset(DEFAULT_WEIGHTS) | {"shared"}
 
 
@@ -81,6 +85,8 @@ class NodeView:
     categories: tuple[str, ...]
     countries: tuple[str, ...]
     agencies: tuple[str, ...]
+    x: float
+    y: float
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,7 @@ def ego_view(
     *,
     justification: str | None,
     clock: Clock | None = None,
+    cache: NetworkCache | None = None,
 ) -> EgoView:
     """The actors within ``query.hops`` ties of ``query.ref`` that ``subject`` may see; logged.
 
@@ -150,14 +157,15 @@ def ego_view(
     if not (justification or "").strip():
         raise JustificationRequired("viewing a network needs a justification (LED art. 25)")
     options = BuildOptions(start=query.start, end=query.end)
-    network = _only(build_network(conn, subject, options), query.kinds, query.agencies)
+    built = (cache or NetworkCache(None)).get(conn, subject, options)
+    network = _only(built.network, query.kinds, query.agencies)
     center = network.find(query.ref)
     shown, truncated = _nearest(network, center, query.hops)
     view = _view(
         network,
         shown,
         (center, query.hops, truncated),
-        _measures(network, center),
+        _measures(network, center, _named_key_players(built)),
         _labels(conn, network, shown),
     )
     log_network_access(
@@ -203,25 +211,33 @@ def _nearest(network: Network, center: int, hops: int) -> tuple[list[int], bool]
     return order[:MAX_NODES], len(order) > MAX_NODES
 
 
-def _measures(network: Network, center: int) -> _Measures:
+def _named_key_players(built: Built) -> frozenset[str]:
+    """The key players `crosslink network show` names: each detected network's, by node id."""
+    detected, _ = built.detect(NetworkOptions())
+    return frozenset(
+        built.network.nodes[p.node].id for found in detected for p in found.summary.key_players
+    )
+
+
+def _measures(network: Network, center: int, named: frozenset[str]) -> _Measures:
+    """Scores, communities and degrees on the centre's component; key players as named."""
     graph = network.graph()
     members = sorted(cast(list[int], graph.subcomponent(center)))
     ids = [network.nodes[v].id for v in members]
     players = key_players(network, members, top=len(members))
-    # A pair or a triangle has no meaningful "key player"; flag only in larger groups.
-    flagged = players[:KEY_PLAYERS] if len(members) > 3 else []
     membership = communities(graph.induced_subgraph(members))
     degrees = cast(list[int], graph.degree(members))
     return _Measures(
         score={network.nodes[p.node].id: round(p.score, 4) for p in players},
-        key=frozenset(network.nodes[p.node].id for p in flagged),
+        key=named & frozenset(ids),
         community=dict(zip(ids, membership, strict=True)),
         degree=dict(zip(ids, degrees, strict=True)),
     )
 
 
 def _labels(conn: Connection, network: Network, shown: list[int]) -> dict[str, str]:
-    """Each actor's name as a source wrote it (the longest), as search and profiles show it.
+    """Each actor's name as its sources write it most often (a misspelling is rare), as
+    search and profiles show it; among equally frequent spellings the fullest, then the first.
 
     The network's own labels are built from cleaned values, made for matching, not reading.
     """
@@ -229,8 +245,9 @@ def _labels(conn: Connection, network: Network, shown: list[int]) -> dict[str, s
     labels: dict[str, str] = {}
     for i in shown:
         node = network.nodes[i]
-        names = [found[uid] for uid in sorted(node.records) if found.get(uid, uid) != uid]
-        labels[node.id] = max(names, key=len, default="") or node.label or node.id
+        names = Counter(found[uid] for uid in node.records if found.get(uid, uid) != uid)
+        best = min(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]), default=None)
+        labels[node.id] = best[0] if best else node.label or node.id
     return labels
 
 
@@ -244,9 +261,11 @@ def _view(
     """The view of ``shown``; ``where`` is (centre index, hops, truncated)."""
     center, hops, truncated = where
     chosen = set(shown)
+    places = layout(network, shown)
     nodes = []
     for i in shown:
         node = network.nodes[i]
+        x, y = places[node.id]
         nodes.append(
             NodeView(
                 id=node.id,
@@ -261,6 +280,8 @@ def _view(
                 categories=tuple(sorted(node.categories)),
                 countries=tuple(sorted(node.countries)),
                 agencies=tuple(sorted(node.agencies)),
+                x=x,
+                y=y,
             )
         )
     edges = [
@@ -340,5 +361,8 @@ def network_view(
 ) -> Any:
     """The ego network of an entity: actors, typed ties and the evidence of each, key players."""
     query = EgoQuery(ref, hops, frozenset(kind), frozenset(agency), start, end)
-    view = ego_view(uow.conn, user, query, justification=justification, clock=services.clock)
+    cache = shared_cache(cache_dir(services.settings.data_dir), services.store)
+    view = ego_view(
+        uow.conn, user, query, justification=justification, clock=services.clock, cache=cache
+    )
     return schemas.NetworkOut.model_validate(view)

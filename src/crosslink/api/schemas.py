@@ -235,7 +235,9 @@ class NetworkNodeOut(Out):
     label: str
     kind: str = Field(description="Person, Organisation or Ad.")
     center: bool = Field(description="The actor whose ego network this is.")
-    key_player: bool = Field(description="Among the most central actors of its component.")
+    key_player: bool = Field(
+        description="A key player of its network, as `crosslink network show` names them."
+    )
     score: float = Field(description="Key-player score (0 for victims and ads: not ranked).")
     community: int = Field(description="Community number within the component (Leiden, CPM).")
     degree: int = Field(description="Ties in the whole network you may see (more may follow).")
@@ -243,6 +245,8 @@ class NetworkNodeOut(Out):
     categories: list[str]
     countries: list[str]
     agencies: list[str]
+    x: float = Field(description="Position in the chart (server layout; the page fits it).")
+    y: float
 
 
 class EvidenceOut(Out):

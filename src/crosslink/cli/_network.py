@@ -27,8 +27,6 @@ from crosslink.graph import (
     NetworkOptions,
     PathOptions,
     brokers,
-    build_network,
-    detect_networks,
     ego_network,
     export_network,
     find_network,
@@ -36,7 +34,9 @@ from crosslink.graph import (
     shortest_paths,
 )
 from crosslink.graph.analytics import Hop
+from crosslink.graph.cache import Built, NetworkCache, cache_dir
 from crosslink.graph.errors import InvalidGraphOption
+from crosslink.graph.listing import list_networks
 
 WHY = typer.Option(None, "--justification", "-j", help="Why you look (logged; required).")
 AS_OF = typer.Option(None, "--as-of", help="Only evidence dated on or before (YYYY-MM-DD).")
@@ -70,27 +70,36 @@ def _day(text: str | None) -> dt.date | None:
 
 
 def _open(
+    ctx: typer.Context,
     conn: Connection,
-    as_user: str | None,
-    justification: str | None,
+    who_why: tuple[str | None, str | None],
     dates: tuple[str | None, str | None, str | None],
     action: str = "view",
-) -> tuple[Subject, Network]:
+) -> tuple[Subject, Built]:
+    """The acting user and the network they may see (cached per store state and view)."""
+    as_user, justification = who_why
     subject = who(conn, as_user, "look at networks")
     if not (justification or "").strip():
         raise JustificationRequired("say why: --justification (logged, LED art. 25)")
     as_of, start, end = (_day(d) for d in dates)
     options = BuildOptions(action=action, as_of=as_of, start=start, end=end)
-    return subject, build_network(conn, subject, options)
+    return subject, _cache(ctx).get(conn, subject, options)
+
+
+def _cache(ctx: typer.Context) -> NetworkCache:
+    return NetworkCache(cache_dir(state(ctx).settings.data_dir))
+
+
+def _detect_options(resolution: float, min_persons: int) -> NetworkOptions:
+    return NetworkOptions(
+        communities=CommunityOptions(resolution=resolution), min_persons=min_persons
+    )
 
 
 def _detect(
-    network: Network, resolution: float, min_persons: int
+    built: Built, resolution: float, min_persons: int
 ) -> tuple[list[DetectedNetwork], list[int]]:
-    options = NetworkOptions(
-        communities=CommunityOptions(resolution=resolution), min_persons=min_persons
-    )
-    return detect_networks(network, options)
+    return built.detect(_detect_options(resolution, min_persons))
 
 
 def network_list(
@@ -106,32 +115,29 @@ def network_list(
 ) -> None:
     """The networks in your view, largest first."""
     with state(ctx).store().transaction() as conn:
-        subject, network = _open(conn, as_user, justification, (as_of, date_from, date_to))
-        detected = _detect(network, resolution, min_persons)[0][:limit]
-        shown = {i for d in detected for i in d.members}
-        log_network_access(
+        subject = who(conn, as_user, "look at networks")
+        listing = list_networks(
             conn,
             subject,
-            network.records(shown),
-            what={"query": "network list", "networks": [d.id for d in detected]},
+            _cache(ctx),
             justification=justification,
+            build=BuildOptions(as_of=_day(as_of), start=_day(date_from), end=_day(date_to)),
+            detect=_detect_options(resolution, min_persons),
+            limit=limit,
         )
-    rows = []
-    for d in detected:
-        s = d.summary
-        lead = ", ".join(network.nodes[p.node].label for p in s.key_players[:3])
-        rows.append(
-            [
-                d.id,
-                str(s.persons),
-                str(s.organisations),
-                str(len(s.victims)),
-                ",".join(s.countries),
-                f"{s.first or '?'}..{s.last or '?'}",
-                ",".join(s.agencies),
-                lead,
-            ]
-        )
+    rows = [
+        [
+            r.id,
+            str(r.persons),
+            str(r.organisations),
+            str(r.victims),
+            ",".join(r.countries),
+            f"{r.first or '?'}..{r.last or '?'}",
+            ",".join(r.agencies),
+            ", ".join(p.label for p in r.key_players[:3]),
+        ]
+        for r in listing.rows
+    ]
     print_table(
         ["network", "persons", "orgs", "victims", "countries", "span", "agencies", "key players"],
         rows,
@@ -151,8 +157,9 @@ def network_show(
 ) -> None:
     """One network: members and roles, countries, sectors, victims, key players, brokers."""
     with state(ctx).store().transaction() as conn:
-        subject, network = _open(conn, as_user, justification, (as_of, date_from, date_to))
-        detected, membership = _detect(network, resolution, min_persons)
+        subject, built = _open(ctx, conn, (as_user, justification), (as_of, date_from, date_to))
+        network = built.network
+        detected, membership = _detect(built, resolution, min_persons)
         found = find_network(detected, network_id)
         log_network_access(
             conn,
@@ -238,7 +245,8 @@ def network_path(
 ) -> None:
     """Shortest paths between two subjects, each hop with its evidence."""
     with state(ctx).store().transaction() as conn:
-        subject, network = _open(conn, as_user, justification, (as_of, date_from, date_to))
+        subject, built = _open(ctx, conn, (as_user, justification), (as_of, date_from, date_to))
+        network = built.network
         paths = shortest_paths(network, source, target, PathOptions(k=k, weighted=weighted))
         shown = {v for p in paths for v in p.nodes}
         log_network_access(
@@ -269,8 +277,8 @@ def network_ego(
 ) -> None:
     """The actors within --hops ties of a subject, and their ties."""
     with state(ctx).store().transaction() as conn:
-        subject, network = _open(conn, as_user, justification, (as_of, date_from, date_to))
-        ego = ego_network(network, subject_ref, hops)
+        subject, built = _open(ctx, conn, (as_user, justification), (as_of, date_from, date_to))
+        ego = ego_network(built.network, subject_ref, hops)
         log_network_access(
             conn,
             subject,
@@ -316,13 +324,14 @@ def network_export(
     if (network_id is None) == (ego is None):
         raise InvalidGraphOption("give a network id or --ego SUBJECT, not both")
     with state(ctx).store().transaction() as conn:
-        subject, network = _open(
-            conn, as_user, justification, (as_of, date_from, date_to), action="export"
+        subject, built = _open(
+            ctx, conn, (as_user, justification), (as_of, date_from, date_to), action="export"
         )
+        network = built.network
         if ego is not None:
             chosen, label = ego_network(network, ego, hops), f"ego {ego}"
         else:
-            found = find_network(_detect(network, resolution, min_persons)[0], network_id)
+            found = find_network(_detect(built, resolution, min_persons)[0], network_id)
             chosen, label = network.subnetwork(found.members), found.id
         log_network_access(
             conn,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Connection, select, true
+from sqlalchemy import ColumnElement, Connection, exists, select, true
 
-from crosslink.access.filters import visible_records
+from crosslink.access.filters import record_filter, visible_records
 from crosslink.access.policy import Subject
 from crosslink.access.schema import source_agencies
 from crosslink.resolve.schema import entity_members
@@ -101,6 +101,15 @@ def load_visible(conn: Connection, subject: Subject | None, action: str) -> Load
     def within(column: ColumnElement[str]) -> ColumnElement[bool]:
         return column.in_(visible) if visible is not None else true()
 
+    def visible_end(column: ColumnElement[str]) -> ColumnElement[bool]:
+        # One record looked up by key per link end: ``IN (visible)`` on both ends lets SQLite
+        # probe the links index with every pair of visible records, quadratic in the store.
+        if subject is None:
+            return true()
+        return exists(
+            select(records.c.uid).where(records.c.uid == column, record_filter(subject, action))
+        )
+
     found = {
         r.uid: RecordRow(r.uid, r.schema, r.source_id, r.handling_code, r.person_category)
         for r in conn.execute(
@@ -110,7 +119,11 @@ def load_visible(conn: Connection, subject: Subject | None, action: str) -> Load
                 records.c.source_id,
                 records.c.handling_code,
                 records.c.person_category,
-            ).where(within(records.c.uid))
+            )
+            .where(within(records.c.uid))
+            # In a fixed order: ties add up their weights in the order records come, and
+            # floating-point sums in another order can tip a close ranking of key players.
+            .order_by(records.c.uid)
         )
     }
     values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -145,7 +158,7 @@ def load_visible(conn: Connection, subject: Subject | None, action: str) -> Load
                 links.c.start_date,
                 links.c.end_date,
             )
-            .where(within(links.c.source_uid), within(links.c.target_uid))
+            .where(visible_end(links.c.source_uid), visible_end(links.c.target_uid))
             .order_by(links.c.uid)
         )
     ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -58,14 +59,22 @@ OBJECTIVES = ("modularity", "cpm")
 SUSPECTS = frozenset({"suspect", "convicted"})
 
 
+_RNG_LOCK = threading.RLock()
+
+
 @contextmanager
 def seeded(seed: int) -> Iterator[None]:
-    """igraph's random numbers from ``random.Random(seed)`` for the block, then as before."""
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        yield
-    finally:
-        ig.set_random_number_generator(random)
+    """igraph's random numbers from ``random.Random(seed)`` for the block, then as before.
+
+    igraph has one generator per process: the server's threads take turns, or one would
+    draw from (and reset) another's stream and the same data would give other communities.
+    """
+    with _RNG_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 def components(graph: ig.Graph) -> list[list[int]]:
@@ -184,7 +193,8 @@ def centrality(graph: ig.Graph, options: CentralityOptions | None = None) -> Cen
                 continue
             sub = graph.induced_subgraph(part)
             sub_weights = sub.es["weight"] if weights is not None else None
-            values = sub.eigenvector_centrality(weights=sub_weights, scale=True)
+            with seeded(opts.seed):  # ARPACK's start vector is random
+                values = sub.eigenvector_centrality(weights=sub_weights, scale=True)
             for v, value in zip(part, values, strict=True):
                 eigen[v] = float(value)
     return Centrality(

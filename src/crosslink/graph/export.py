@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import igraph as ig
-from followthemoney import model as ftm_model
 
 from crosslink.graph._network import Edge, Network, Node
 from crosslink.graph._picture import PictureOptions, png, svg
@@ -177,6 +176,9 @@ def _ftm_tie(kind: str, src: Node, dst: Node) -> tuple[str, dict[str, list[str]]
 
 
 def _ftm(schema: str, entity_id: str, props: dict[str, list[str]]) -> dict[str, Any]:
+    # Imported here: the model takes a second to load, and only this export needs it.
+    from followthemoney import model as ftm_model
+
     proxy = ftm_model.make_entity(schema)
     proxy.id = entity_id
     for prop, values in props.items():

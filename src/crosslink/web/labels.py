@@ -16,6 +16,7 @@ EN: Mapping[str, str] = {
     "app.tagline": "Cross-border analysis against trafficking and smuggling",
     "nav.home": "Home",
     "nav.search": "Search",
+    "nav.networks": "Networks",
     "nav.review": "Resolution review",
     "nav.import": "Import",
     "nav.screen": "Signal desk",
@@ -161,6 +162,23 @@ EN: Mapping[str, str] = {
     "users.deactivate": "Deactivate",
     "users.created": "User created.",
     "network.title": "Network",
+    "networks.title": "Networks",
+    "networks.explain": (
+        "The networks in the records you may see, largest first: communities of actors tied "
+        "by shared phones, addresses, accounts, reports and direct links. Key players are "
+        "the most central actors of each (victims are never ranked)."
+    ),
+    "networks.none": "No network in the records you may see.",
+    "networks.shown": "{shown} of {total} networks",
+    "networks.network": "Network",
+    "networks.persons": "Persons",
+    "networks.organisations": "Organisations",
+    "networks.victims": "Victims linked",
+    "networks.countries": "Countries",
+    "networks.span": "Period",
+    "networks.agencies": "Known to",
+    "networks.key_players": "Key players",
+    "networks.chart": "Chart",
     "network.of": "Network of",
     "network.explain": (
         "Everyone within the chosen number of ties of this actor, on the records you may see. "

@@ -1,4 +1,5 @@
-"""The network view page: an actor's ego network as an interactive link chart.
+"""The network pages: the list of networks (``/networks``) and an actor's ego network as an
+interactive link chart (``/network/{ref}``).
 
 The page renders the first view on the server (so a missing justification gets the usual
 prompt, and an unknown subject the usual error page) and hands it to ``static/network.js`` as
@@ -21,6 +22,8 @@ from crosslink.api import schemas
 from crosslink.api.deps import Svc, UoW, WebUser
 from crosslink.api.network import MAX_HOPS, EgoQuery, ego_view
 from crosslink.graph import InvalidGraphOption
+from crosslink.graph.cache import cache_dir, shared_cache
+from crosslink.graph.listing import list_networks
 from crosslink.web.labels import EN
 from crosslink.web.render import justification, page
 
@@ -52,7 +55,12 @@ def network_page(
 ) -> HTMLResponse:
     query = EgoQuery(ref, hops, start=_day(start), end=_day(end))
     view = ego_view(
-        uow.conn, user, query, justification=justification(request), clock=services.clock
+        uow.conn,
+        user,
+        query,
+        justification=justification(request),
+        clock=services.clock,
+        cache=shared_cache(cache_dir(services.settings.data_dir), services.store),
     )
     data = schemas.NetworkOut.model_validate(view).model_dump_json()
     return page(
@@ -67,3 +75,16 @@ def network_page(
         start=query.start.isoformat() if query.start else "",
         end=query.end.isoformat() if query.end else "",
     )
+
+
+@router.get("/networks", response_class=HTMLResponse)
+def networks_page(request: Request, user: WebUser, uow: UoW, services: Svc) -> HTMLResponse:
+    """The networks the user may see, largest first, each opening on its first key player."""
+    listing = list_networks(
+        uow.conn,
+        user,
+        shared_cache(cache_dir(services.settings.data_dir), services.store),
+        justification=justification(request),
+        clock=services.clock,
+    )
+    return page(request, "networks.html", user, rows=listing.rows, total=len(listing.detected))

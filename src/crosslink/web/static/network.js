@@ -22,10 +22,12 @@
     return [...node.roles, ...node.categories].some((x) => /victim|slachtoffer|victime/i.test(x));
   }
 
-  function nodeElement(node) {
+  function nodeElement(node, shift) {
     const data = { ...node, color: isVictim(node) ? COLORS.victim : COLORS[node.kind] || "#777" };
     const classes = [node.key_player ? "key" : "", node.center ? "center" : ""].join(" ");
-    return { group: "nodes", data, classes };
+    // Positions come from the server's layout; an expansion's are moved onto the node expanded.
+    const position = { x: node.x + shift.x, y: node.y + shift.y };
+    return { group: "nodes", data, classes, position };
   }
 
   function edgeElement(edge) {
@@ -41,6 +43,9 @@
         width: "mapData(score, 0, 1.25, 18, 46)",
         height: "mapData(score, 0, 1.25, 18, 46)",
         "font-size": 10,
+        // Zoomed out, only labels of key players and the centre stay (larger font below):
+        // the others would overlap.
+        "min-zoomed-font-size": 7,
         "text-valign": "bottom",
         "text-margin-y": 3,
         "text-wrap": "ellipsis",
@@ -50,8 +55,8 @@
       },
     },
     { selector: "node.more", style: { "border-width": 3, "border-style": "dashed", "border-color": "#1b1f24" } },
-    { selector: "node.key", style: { "border-width": 6, "border-color": "#c41e1e", "font-weight": "bold" } },
-    { selector: "node.center", style: { shape: "diamond" } },
+    { selector: "node.key", style: { "border-width": 6, "border-color": "#c41e1e", "font-weight": "bold", "font-size": 14, "min-zoomed-font-size": 0 } },
+    { selector: "node.center", style: { shape: "diamond", "font-size": 14, "min-zoomed-font-size": 0 } },
     { selector: "node:selected", style: { "overlay-color": "#0b5cad", "overlay-opacity": 0.25 } },
     {
       selector: "edge",
@@ -108,8 +113,13 @@
 
     merge(view) {
       const added = [];
+      const anchor = this.cy.getElementById(view.center);
+      const origin = view.nodes.find((node) => node.id === view.center);
+      const shift = anchor.empty() || !origin
+        ? { x: 0, y: 0 }
+        : { x: anchor.position("x") - origin.x, y: anchor.position("y") - origin.y };
       for (const node of view.nodes) {
-        if (this.cy.getElementById(node.id).empty()) added.push(nodeElement({ ...node, center: node.id === this.center }));
+        if (this.cy.getElementById(node.id).empty()) added.push(nodeElement({ ...node, center: node.id === this.center }, shift));
       }
       for (const edge of view.edges) {
         if (this.cy.getElementById(edge.id).empty()) added.push(edgeElement(edge));
@@ -119,7 +129,7 @@
       this.addFilters("filter-agencies", "agency", view.agencies);
       this.markMore();
       this.applyFilters();
-      this.cy.layout({ name: "cose", animate: false, randomize: false, nodeDimensionsIncludeLabels: true, padding: 30 }).run();
+      this.cy.fit(undefined, 30);
     }
 
     markMore() {
