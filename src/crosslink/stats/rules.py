@@ -76,6 +76,14 @@ class YearRule(_Strict):
     links: tuple[str, ...] = Field(min_length=1)
 
 
+class DisclosureDefaults(_Strict):
+    threshold: int = Field(ge=2)
+    base: int = Field(ge=2)
+    k: int = Field(ge=2)
+    epsilon: float = Field(gt=0)
+    privacy_budget: float = Field(gt=0)
+
+
 class CountingRules(_Strict):
     version: str
     unknown: str
@@ -83,6 +91,7 @@ class CountingRules(_Strict):
     roles: dict[str, RoleSpec]
     year: YearRule
     dimensions: dict[str, Dimension]
+    disclosure: DisclosureDefaults
 
     @model_validator(mode="after")
     def _statuses_known(self) -> CountingRules:
