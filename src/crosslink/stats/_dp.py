@@ -18,7 +18,7 @@ def noisy(table: Table, method: Method) -> Published:
     mechanism = dp.m.make_laplace(
         dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=1.0 / method.epsilon
     )
-    spent = float(mechanism.map(1))
+    spent = float(mechanism.map(1))  # type: ignore[no-untyped-call]
     values = [max(0, int(v)) for v in mechanism([table.cells[k] for k in keys])]
     cells: dict[tuple[str, ...], int | None] = dict(zip(keys, values, strict=True))
     margins = {

@@ -89,9 +89,9 @@ def _merge(
     first = _first(observations)
     facts: dict[str, list[str]] = defaultdict(list)
     for observation in observations:
-        for name, values in observation.facts.items():
+        for name, given in observation.facts.items():
             # One vote per agency's record, whatever number of values it repeats.
-            facts[name].extend(dict.fromkeys(values))
+            facts[name].extend(dict.fromkeys(given))
     status = max((o.status for o in observations), key=rules.rank)
     values = {
         name: _value(rules, dim, first, status, facts) or rules.unknown

@@ -90,9 +90,10 @@ def _categories(dim: str, sheets: Sequence[Sheet], years: Sequence[str]) -> list
 
 def _covers(sheet: Sheet, dims: tuple[str, ...], key: Key, fine: Key) -> bool:
     year = fine[dims.index("year")]
-    if sheet.years is not None:
-        if not year.isdigit() or not sheet.years[0] <= int(year) <= sheet.years[1]:
-            return False
+    if sheet.years is not None and not (
+        year.isdigit() and sheet.years[0] <= int(year) <= sheet.years[1]
+    ):
+        return False
     for at, dim in enumerate(sheet.dimensions):
         if key[at] != "*" and fine[dims.index(dim)] != key[at]:
             return False

@@ -113,11 +113,7 @@ def exposed_cells(table: Table, withheld: set[Key]) -> list[Key]:
             bounds.append(Bound(hidden, rest, rest))
     found = intervals(len(order), bounds, [(i,) for i in range(len(order))])
     assert found is not None  # the true counts satisfy their own margins
-    return [
-        key
-        for key, (low, high) in zip(order, found, strict=True)
-        if high - low < 1
-    ]
+    return [key for key, (low, high) in zip(order, found, strict=True) if high - low < 1]
 
 
 def _complement(table: Table, withheld: set[Key], cell: Key) -> Key | None:

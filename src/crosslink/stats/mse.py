@@ -154,9 +154,7 @@ def _llf_at(x: np.ndarray, y: np.ndarray, terms: Sequence[tuple[int, int]], b0: 
     design = _design(x, terms)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = sm.GLM(
-            y, design, family=sm.families.Poisson(), offset=np.full(len(y), b0)
-        ).fit()
+        result = sm.GLM(y, design, family=sm.families.Poisson(), offset=np.full(len(y), b0)).fit()
     return float(result.llf)
 
 
@@ -175,7 +173,7 @@ def _profile(x: np.ndarray, y: np.ndarray, best: _Fit, level: float) -> tuple[fl
         if gap(far) < 0:
             ends.append(-math.inf if step < 0 else math.inf)
         else:
-            ends.append(brentq(gap, *sorted((best.intercept, far)), xtol=1e-6))
+            ends.append(float(brentq(gap, *sorted((best.intercept, far)), xtol=1e-6)))
     return math.exp(ends[0]), math.exp(ends[1])
 
 

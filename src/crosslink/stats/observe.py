@@ -106,7 +106,9 @@ def _person_rows(conn: Connection) -> dict[str, tuple[str | None, str, str | Non
         .join(sources, sources.c.id == records.c.source_id)
         .where(records.c.schema == "Person")
     )
-    return {uid: (cat, agency, region, jur) for uid, cat, agency, region, jur in conn.execute(query)}
+    return {
+        uid: (cat, agency, region, jur) for uid, cat, agency, region, jur in conn.execute(query)
+    }
 
 
 def _values(

@@ -61,7 +61,9 @@ def _unpairs(text: str) -> dict[Key, Any]:
 
 def spent(conn: Connection) -> float:
     """The privacy budget all releases have spent so far."""
-    return float(conn.execute(select(func.coalesce(func.sum(stats_releases.c.epsilon), 0.0))).scalar_one())
+    return float(
+        conn.execute(select(func.coalesce(func.sum(stats_releases.c.epsilon), 0.0))).scalar_one()
+    )
 
 
 def publish(

@@ -105,8 +105,9 @@ class CountingRules(_Strict):
         return self.statuses.index(status)
 
 
-def _line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
+def _line_of(root: yaml.Node, loc: tuple[int | str, ...]) -> int:
     """The 1-based line of the YAML node at a pydantic error location (closest parent)."""
+    node = root
     for key in loc:
         if isinstance(node, yaml.MappingNode):
             found = [v for k, v in node.value if getattr(k, "value", None) == str(key)]
@@ -138,8 +139,8 @@ def parse_rules(text: str, name: str) -> CountingRules:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        line = _line_of(node, tuple(first["loc"]))
-        raise RulesError(f"{name}, line {line}: {where}: {first['msg']}") from None
+        at = _line_of(node, tuple(first["loc"]))
+        raise RulesError(f"{name}, line {at}: {where}: {first['msg']}") from None
 
 
 def load_rules(path: Path | None = None) -> CountingRules:
