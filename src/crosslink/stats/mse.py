@@ -160,7 +160,7 @@ def _llf_at(x: np.ndarray, y: np.ndarray, terms: Sequence[tuple[int, int]], b0: 
 
 def _profile(x: np.ndarray, y: np.ndarray, best: _Fit, level: float) -> tuple[float, float]:
     """The interval of the unseen count where the profile deviance stays under chi2(1)."""
-    cut = chi2.ppf(level, 1) / 2
+    cut = float(chi2.ppf(level, 1)) / 2
 
     def gap(b0: float) -> float:
         return best.llf - _llf_at(x, y, best.terms, b0) - cut
