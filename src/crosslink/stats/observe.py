@@ -82,14 +82,9 @@ def _roles(
     rules: CountingRules, category: str | None, linked: list[dict[str, tuple[str, ...]]]
 ) -> Iterator[tuple[str, str]]:
     """Each role the record counts for, with its strongest status."""
-    kinds = {k for e in linked for k in e.get("kind", ())}
+    kinds = {k.casefold() for e in linked for k in e.get("kind", ())}
     for name, role in rules.roles.items():
-        statuses = [
-            rule.status
-            for rule in role.rules
-            if (rule.person_category is not None and rule.person_category == category)
-            or (rule.event_kind is not None and rule.event_kind in kinds)
-        ]
+        statuses = [rule.status for rule in role.rules if rule.matches(category, kinds)]
         if statuses:
             yield name, max(statuses, key=rules.rank)
 

@@ -20,15 +20,22 @@ class _Strict(BaseModel):
 
 
 class RoleRule(_Strict):
+    """Matches when every condition it names holds."""
+
     person_category: str | None = None
-    event_kind: str | None = None
+    event_kind: tuple[str, ...] = ()
     status: str
 
     @model_validator(mode="after")
-    def _one_condition(self) -> RoleRule:
-        if (self.person_category is None) == (self.event_kind is None):
-            raise ValueError("a rule names exactly one of person_category or event_kind")
+    def _some_condition(self) -> RoleRule:
+        if self.person_category is None and not self.event_kind:
+            raise ValueError("a rule names a person_category, an event_kind, or both")
         return self
+
+    def matches(self, category: str | None, kinds: set[str]) -> bool:
+        if self.person_category is not None and self.person_category != category:
+            return False
+        return not self.event_kind or any(k.casefold() in kinds for k in self.event_kind)
 
 
 class RoleSpec(_Strict):
@@ -86,6 +93,8 @@ class DisclosureDefaults(_Strict):
 
 class CountingRules(_Strict):
     version: str
+    trafficking: tuple[str, ...] = ()
+    """The offence's names in the partners' words (referred to by the rules)."""
     unknown: str
     statuses: tuple[str, ...] = Field(min_length=1)
     roles: dict[str, RoleSpec]
