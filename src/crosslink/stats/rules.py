@@ -140,7 +140,8 @@ def parse_rules(text: str, name: str) -> CountingRules:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark is not None else ""
-        raise RulesError(f"{name}{line}: not valid YAML: {exc}") from None
+        problem = getattr(exc, "problem", None) or "unreadable"
+        raise RulesError(f"{name}{line}: not valid YAML: {problem}") from None
     if node is None or not isinstance(raw, dict):
         raise RulesError(f"{name}, line 1: the counting rules must be a mapping")
     try:
