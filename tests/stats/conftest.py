@@ -50,7 +50,9 @@ def add_people(conn: Connection) -> None:
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def stats_world(
-    request: pytest.FixtureRequest, stats_world_files: Path, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    stats_world_files: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[StatsWorld]:
     with fresh_store(request, request.param, tmp_path_factory.mktemp("stats-store")) as store:
         with store.transaction() as conn:

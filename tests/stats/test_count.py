@@ -41,9 +41,7 @@ def test_the_rules_count_true_victims_and_only_them(
     victims = {stats_world.record_truth[o.record_uid] for o in observations if o.role == "victim"}
     assert victims
     assert {roles[v] for v in victims} == {"victim"}
-    suspects = {
-        stats_world.record_truth[o.record_uid] for o in observations if o.role == "suspect"
-    }
+    suspects = {stats_world.record_truth[o.record_uid] for o in observations if o.role == "suspect"}
     assert suspects
     assert "victim" not in {roles[s] for s in suspects}
 

@@ -21,7 +21,7 @@ def noisy(table: Table, method: Method) -> Published:
     spent = float(mechanism.map(1))  # type: ignore[no-untyped-call]
     values = [max(0, int(v)) for v in mechanism([table.cells[k] for k in keys])]
     cells: dict[tuple[str, ...], int | None] = dict(zip(keys, values, strict=True))
-    margins = {
+    margins: dict[tuple[str, ...], int | None] = {
         key: sum(int(cells[c] or 0) for c in members) for key, members in table.constraints()
     }
     return Published(Method("dp", epsilon=method.epsilon), cells, margins, epsilon=spent)

@@ -31,7 +31,7 @@ class Sheet:
     method: str
     base: int
     cells: dict[Key, int | None]
-    margins: dict[Key, int]
+    margins: dict[Key, int | None]
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ class Published:
 
     method: Method
     cells: dict[Key, int | None]
-    margins: dict[Key, int]
+    margins: dict[Key, int | None]
     primary: frozenset[Key] = frozenset()
     """The cells withheld for their own sake (kept in the store, never published)."""
     epsilon: float = 0.0
@@ -92,7 +92,12 @@ def suppress(table: Table, threshold: int) -> Published:
             withheld |= set(table.cells)
             break
         withheld.add(partner)
-    margins = {key: sum(table.cells[c] for c in cells) for key, cells in table.constraints()}
+    # Too few cells to hide one among others (a table of one line, say): the margins go too.
+    hide_margins = bool(exposed_cells(table, withheld))
+    margins: dict[Key, int | None] = {
+        key: None if hide_margins else sum(table.cells[c] for c in cells)
+        for key, cells in table.constraints()
+    }
     cells = {k: (None if k in withheld else v) for k, v in table.cells.items()}
     return Published(Method("suppress", threshold=threshold), cells, margins, frozenset(primary))
 

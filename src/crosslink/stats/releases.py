@@ -29,7 +29,7 @@ class Release:
     resolve_run: int | None
     inputs: str
     cells: dict[Key, int | None]
-    margins: dict[Key, int]
+    margins: dict[Key, int | None]
     check_notes: str
 
     def as_dict(self) -> dict[str, Any]:

@@ -64,12 +64,15 @@ class Table:
     def constraints(self) -> Iterator[tuple[Key, list[Key]]]:
         """Each published margin: its key (``*`` where summed) and the cells it sums.
 
-        The grand total, and every sum over one dimension with the others fixed.
+        The grand total, and every sum over one dimension with the others fixed; a sum over
+        one category is the cell itself, not a margin.
         """
         yield ("*",) * len(self.categories), list(self.cells)
         if len(self.categories) < 2:
             return
         for axis in range(len(self.categories)):
+            if len(self.categories[axis]) < 2:
+                continue
             others = [c for i, c in enumerate(self.categories) if i != axis]
             for fixed in itertools.product(*others):
                 key = (*fixed[:axis], "*", *fixed[axis:])
