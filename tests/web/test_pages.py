@@ -27,11 +27,11 @@ def _justify(page: Page) -> None:
 
 def test_each_role_sees_its_own_menu(login: Login, base_url: str) -> None:
     expected = {
-        "analyst": ["Search", "Resolution review"],
+        "analyst": ["Search", "Resolution review", "Statistics"],
         "investigator": ["Search", "Resolution review", "Import"],
         "caseworker": ["Search", "Resolution review", "Import"],
         "admin": ["Import", "Audit log", "Users"],
-        "rapporteur": [],
+        "rapporteur": ["Statistics"],
     }
     for username, menu in expected.items():
         page = login(username)

@@ -23,7 +23,7 @@ from crosslink.stats.service import (
     preview_table,
     releases,
 )
-from crosslink.stats.tables import TableSpec
+from crosslink.stats.tables import TableSpec, parse_years
 
 stats_app = typer.Typer(
     help="The rapporteur's statistics: aggregates only, protected, audited.",
@@ -38,16 +38,6 @@ JSON_OUT = typer.Option(False, "--json", help="Print JSON.")
 
 def register(app: typer.Typer) -> None:
     app.add_typer(stats_app, name="stats")
-
-
-def _years(text: str | None) -> tuple[int, int] | None:
-    if not text:
-        return None
-    low, _, high = text.partition("-")
-    try:
-        return int(low), int(high or low)
-    except ValueError:
-        raise InvalidValue(f"--years {text!r}: write YEAR or FROM-TO, e.g. 2022-2024") from None
 
 
 def _run(
@@ -83,7 +73,7 @@ def table_command(
 ) -> None:
     """Count persons once across agencies, by the chosen dimensions (suppressed preview;
     x = withheld)."""
-    spec = TableSpec(role, tuple(by), _years(years))
+    spec = TableSpec(role, tuple(by), parse_years(years))
     preview = _run(ctx, as_user, lambda conn, subject, sc: preview_table(conn, subject, spec, sc))
     data = preview.as_dict()
     if as_json:
@@ -119,7 +109,7 @@ def release_command(
         base=base or rules.base,
         epsilon=epsilon or rules.epsilon,
     )
-    spec = TableSpec(role, tuple(by), _years(years))
+    spec = TableSpec(role, tuple(by), parse_years(years))
     release = _run(
         ctx,
         as_user,
@@ -175,7 +165,7 @@ def mse_command(
         ctx,
         as_user,
         lambda conn, subject, sc: hidden_number(
-            conn, subject, sc, role=role, years=_years(years), criterion=chosen
+            conn, subject, sc, role=role, years=parse_years(years), criterion=chosen
         ),
     )
     if as_json:

@@ -79,6 +79,17 @@ class Table:
                 yield key, [k for k in self.cells if _matches(key, k)]
 
 
+def parse_years(text: str | None) -> tuple[int, int] | None:
+    """``2024`` or ``2022-2024``; empty is every year."""
+    if not text or not text.strip():
+        return None
+    low, _, high = text.strip().partition("-")
+    try:
+        return int(low), int(high or low)
+    except ValueError:
+        raise InvalidStatsRequest(f"years {text!r}: write YEAR or FROM-TO (2022-2024)") from None
+
+
 def _matches(margin: Key, cell: Key) -> bool:
     return all(m == "*" or m == c for m, c in zip(margin, cell, strict=True))
 
