@@ -121,6 +121,11 @@ def _refuse_small(lists: Sequence[str], histories: Mapping[tuple[int, ...], int]
             raise EstimateRefused(
                 f"list {name} holds {size} persons (at least {MIN_LIST}): drop it or merge it"
             )
+    if not any(n for h, n in histories.items() if sum(h) > 1):
+        raise EstimateRefused(
+            "the lists share no person, and only overlaps give an estimate "
+            "(are the persons resolved?)"
+        )
     if len(lists) == 2 and histories.get((1, 1), 0) == 0:
         raise EstimateRefused("the two lists share no person: the overlap gives no estimate")
 
