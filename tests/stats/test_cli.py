@@ -57,6 +57,17 @@ def test_stats_commands(
     assert code == 0, err
     assert "By year" in out and '"base": 5' in out
 
+    code, _, err = cli("stats", "report", "--out", str(tmp_path / "report"), "--as", "rap")
+    assert code == 0, err
+    assert "By year" in (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert (tmp_path / "report" / "release-1.csv").is_file()
+
+    micro = tmp_path / "micro.csv"
+    code, _, err = cli("stats", "microdata", "--by", "sex", "--out", str(micro), "--as", "rap")
+    assert code == 0, err
+    assert "k = 11" in err
+    assert micro.read_text(encoding="utf-8").splitlines()[0] == "sex"
+
     code, out, err = cli("stats", "mse", "--as", "rap")
     # Nothing resolved yet: each record is its own person, so the lists share no one.
     assert code == 1 and "share no person" in err

@@ -13,13 +13,16 @@ from crosslink.access.roles import RECORD_ACTIONS
 from crosslink.errors import AccessDenied
 from crosslink.stats.disclosure import Method
 from crosslink.stats.errors import DisclosureRefused, InvalidStatsRequest
+from crosslink.stats.report import release_csv, report_html
 from crosslink.stats.schema import stats_releases
 from crosslink.stats.service import (
     StatsContext,
     hidden_number,
     make_release,
+    microdata,
     preview_table,
     releases,
+    report,
 )
 from crosslink.stats.tables import TableSpec
 
@@ -99,3 +102,35 @@ def test_the_hidden_number_comes_from_the_agencies_lists(world_conn: Connection)
     counted = preview_table(world_conn, rapporteur, TableSpec("victim", ("status",)), CTX)
     assert found.observed == sum(counted.table.cells.values())
     assert found.low <= found.total <= found.high
+
+
+def test_the_report_shows_releases_as_published_and_escapes_their_titles(
+    world_conn: Connection,
+) -> None:
+    rapporteur = load_subject(world_conn, "rapporteur1")
+    hostile = "<script>alert(1)</script> figures"
+    spec = TableSpec("victim", ("year", "form"))
+    made = make_release(world_conn, rapporteur, spec, Method("suppress", threshold=5), hostile, CTX)
+    chosen = report(world_conn, rapporteur, [made.id], CTX)
+    html = report_html("Annual report", chosen)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "suppress" in html and CTX.rules.version in html
+    lines = release_csv(made).splitlines()
+    assert lines[0] == "release,role,year,form,count,disclosure,rules"
+    assert len(lines) == 1 + len(made.cells) + len(made.margins)
+    assert any(",x," in line for line in lines[1:])
+    with pytest.raises(InvalidStatsRequest, match="no release 999"):
+        report(world_conn, rapporteur, [999], CTX)
+
+
+def test_microdata_groups_are_at_least_k(world_conn: Connection) -> None:
+    rapporteur = load_subject(world_conn, "rapporteur1")
+    spec = TableSpec("victim", ("year", "sex", "citizenship"))
+    found = microdata(world_conn, rapporteur, spec, CTX)
+    assert found.k == 11
+    assert found.rows
+    groups: dict[tuple[str, ...], int] = {}
+    for row in found.rows:
+        groups[row] = groups.get(row, 0) + 1
+    assert min(groups.values()) >= 11
+    assert list(rows(world_conn))[-1].action == "disclosure"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -16,12 +18,15 @@ from crosslink.cli._output import print_table
 from crosslink.errors import AccessDenied, InvalidValue
 from crosslink.stats.disclosure import Method, MethodName
 from crosslink.stats.mse import Criterion
+from crosslink.stats.report import release_csv, report_html
 from crosslink.stats.service import (
     StatsContext,
     hidden_number,
     make_release,
+    microdata,
     preview_table,
     releases,
+    report,
 )
 from crosslink.stats.tables import TableSpec, parse_years
 
@@ -180,3 +185,44 @@ def mse_command(
     for note in found.warnings:
         typer.echo(f"warning: {note}")
     typer.echo(f"caveat: {found.caveats}")
+
+
+@stats_app.command("report")
+def report_command(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write report.html and CSVs."),
+    release: list[int] = typer.Option([], help="A release to include (repeat; default: all)."),
+    title: str = typer.Option("Trafficking in human beings: the rapporteur's figures"),
+    as_user: str = AS_USER,
+) -> None:
+    """Write the chosen releases, as published, to report.html and one CSV per release."""
+    found = _run(ctx, as_user, lambda conn, subject, sc: report(conn, subject, release, sc))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.html").write_text(report_html(title, found), encoding="utf-8")
+    for each in found:
+        (out / f"release-{each.id}.csv").write_text(release_csv(each), encoding="utf-8")
+    typer.echo(f"{len(found)} releases written to {out}", err=True)
+
+
+@stats_app.command("microdata")
+def microdata_command(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", "-o", help="CSV file to write."),
+    by: list[str] = BY,
+    role: str = ROLE,
+    years: str = YEARS,
+    k: int = typer.Option(None, "-k", help="Smallest group published (default: the rules', 11)."),
+    as_user: str = AS_USER,
+) -> None:
+    """Write k-anonymous rows, one per counted person, no identifier (CTDC style)."""
+    spec = TableSpec(role, tuple(by), parse_years(years))
+    found = _run(ctx, as_user, lambda conn, subject, sc: microdata(conn, subject, spec, sc, k))
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(found.columns)
+        writer.writerows(found.rows)
+    typer.echo(
+        f"{len(found.rows)} rows (k = {found.k}), {found.suppressed_values} values withheld, "
+        f"{found.dropped_rows} rows left out",
+        err=True,
+    )

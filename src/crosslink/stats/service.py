@@ -23,6 +23,7 @@ from crosslink.errors import AccessDenied
 from crosslink.stats.count import Population, count_population
 from crosslink.stats.disclosure import Method, Published, protect
 from crosslink.stats.errors import InvalidStatsRequest
+from crosslink.stats.microdata import Microdata, k_anonymous
 from crosslink.stats.mse import Criterion, Estimate, estimate
 from crosslink.stats.observe import ObservationInput, RecordInput
 from crosslink.stats.releases import Release, list_releases, publish
@@ -157,3 +158,32 @@ def hidden_number(
 
 def _in_years(year: str, years: Sequence[int]) -> bool:
     return year.isdigit() and years[0] <= int(year) <= years[1]
+
+
+def microdata(
+    conn: Connection, subject: Subject, spec: TableSpec, ctx: StatsContext, k: int | None = None
+) -> Microdata:
+    """k-anonymous rows (k from the rules unless given); the disclosure is audited."""
+    chosen_k = k or ctx.rules.disclosure.k
+    what = {"statistics": "microdata", "k": chosen_k, **spec.as_dict()}
+    _allow(conn, subject, what)
+    found = k_anonymous(_population(conn, ctx), spec, ctx.rules, chosen_k)
+    _log(conn, subject, "disclosure", {**what, "rows": len(found.rows)}, ctx)
+    return found
+
+
+def report(
+    conn: Connection, subject: Subject, ids: Sequence[int], ctx: StatsContext
+) -> list[Release]:
+    """The releases a report is built from (every release when ``ids`` is empty); audited."""
+    what = {"statistics": "report", "releases": list(ids)}
+    _allow(conn, subject, what)
+    found = list_releases(conn)
+    if ids:
+        known = {r.id: r for r in found}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise InvalidStatsRequest(f"no release {', '.join(map(str, missing))}")
+        found = [known[i] for i in ids]
+    _log(conn, subject, "disclosure", {**what, "releases": [r.id for r in found]}, ctx)
+    return found
