@@ -140,7 +140,7 @@ def _sheet(ident: str, table: Table, published: Published) -> Sheet:
 
 def _fine_sums(sheet: Sheet) -> tuple[list[Key], list[set[Key]], list[set[Key]]]:
     """Published equalities and withheld cells of a sheet, over (year, form, sex) cells."""
-    fine = list(itertools.product(YEARS, FORMS, SEXES))
+    fine: list[Key] = list(itertools.product(YEARS, FORMS, SEXES))
     dims = ("year", "form", "sex")
 
     def covered(key: Key) -> set[Key]:
