@@ -39,7 +39,7 @@ def test_the_rapporteur_builds_a_table_and_it_is_audited(client: Make, web_store
     assert '"statistics":"table"' in target
 
 
-def test_releases_keep_their_method_and_spend_the_budget(client: Make) -> None:
+def test_releases_keep_their_method_and_spend_the_budget(client: Make, web_store: Store) -> None:
     rapporteur = client("rapporteur")
     made = rapporteur.post(
         "/api/v1/stats/releases",
@@ -53,6 +53,8 @@ def test_releases_keep_their_method_and_spend_the_budget(client: Make) -> None:
     )
     assert too_much.status_code == 409
     assert "privacy budget" in too_much.json()["detail"]
+    actor, action, target = _last_entries(web_store, 1)[0]
+    assert (actor, action) == ("rapporteur", "denied") and '"title":"Again"' in target
     listed = rapporteur.get("/api/v1/stats/releases").json()
     assert [r["title"] for r in listed] == ["Victims by year"]
     assert listed[0]["epsilon"] == 0.5

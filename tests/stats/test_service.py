@@ -61,6 +61,9 @@ def test_a_release_that_would_give_away_a_withheld_cell_is_refused(
     with pytest.raises(DisclosureRefused, match="would reveal withheld cells"):
         make_release(world_conn, rapporteur, slice_, Method("round", base=2), "slice", CTX)
     assert _count(world_conn) == before
+    refusal = list(rows(world_conn))[-1]
+    assert (refusal.action, refusal.actor) == ("denied", "rapporteur1")
+    assert "would reveal withheld cells" in (refusal.details or "")
     coarse = make_release(world_conn, rapporteur, slice_, Method("round", base=10), "ok", CTX)
     assert coarse.id
 

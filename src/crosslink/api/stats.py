@@ -16,6 +16,7 @@ from crosslink.api.deps import StatsUser, UoW
 from crosslink.api.v1 import problems
 from crosslink.errors import AccessDenied
 from crosslink.stats.disclosure import Method
+from crosslink.stats.errors import DisclosureRefused
 from crosslink.stats.service import (
     StatsContext,
     hidden_number,
@@ -47,7 +48,7 @@ class ReleaseIn(BaseModel):
 def _guarded(uow: UoW, work: Callable[[], T]) -> T:
     try:
         return work()
-    except AccessDenied:
+    except (AccessDenied, DisclosureRefused):
         uow.commit()  # the refusal's audit entry stays
         raise
 

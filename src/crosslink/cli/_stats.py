@@ -17,6 +17,7 @@ from crosslink.cli._context import state
 from crosslink.cli._output import print_table
 from crosslink.errors import AccessDenied, InvalidValue
 from crosslink.stats.disclosure import Method, MethodName
+from crosslink.stats.errors import DisclosureRefused
 from crosslink.stats.mse import Criterion
 from crosslink.stats.report import release_csv, report_html
 from crosslink.stats.service import (
@@ -49,13 +50,13 @@ def _run(
     ctx: typer.Context, as_user: str | None, work: Callable[[Connection, Subject, StatsContext], T]
 ) -> T:
     """Run ``work`` as the user; a refusal's audit entry is committed before it is raised."""
-    refused: AccessDenied | None = None
+    refused: AccessDenied | DisclosureRefused | None = None
     result: T | None = None
     with state(ctx).store().transaction() as conn:
         subject = who(conn, as_user, "read statistics")
         try:
             result = work(conn, subject, StatsContext.default())
-        except AccessDenied as exc:
+        except (AccessDenied, DisclosureRefused) as exc:
             refused = exc
     if refused is not None:
         raise refused

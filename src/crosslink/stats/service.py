@@ -3,8 +3,9 @@
 Only aggregates leave this module, and only protected: a table is shown with its cells
 suppressed, a release with the method it chose, an estimate as a number with its interval.
 The rapporteur's role (``aggregate``, scope ``none``) never reaches a record. A refusal is
-written as ``denied`` before :class:`~crosslink.errors.AccessDenied` is raised: the caller
-commits the transaction and then lets the error go.
+written as ``denied`` before :class:`~crosslink.errors.AccessDenied` (or, for a release
+disclosure control refuses, :class:`~crosslink.stats.errors.DisclosureRefused`) is raised: the
+caller commits the transaction and then lets the error go.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from crosslink.access.policy import Subject, SystemResource, authorize
 from crosslink.errors import AccessDenied
 from crosslink.stats.count import Population, count_population
 from crosslink.stats.disclosure import Method, Published, protect
-from crosslink.stats.errors import InvalidStatsRequest
+from crosslink.stats.errors import DisclosureRefused, InvalidStatsRequest
 from crosslink.stats.microdata import Microdata, k_anonymous
 from crosslink.stats.mse import Criterion, Estimate, estimate
 from crosslink.stats.observe import ObservationInput, RecordInput
@@ -108,16 +109,21 @@ def make_release(
     population = _population(conn, ctx)
     table = build_table(population, spec, ctx.rules)
     years = sorted({p.values["year"] for p in population.persons})
-    release = publish(
-        conn,
-        table,
-        protect(table, method),
-        title=title,
-        actor=subject.username,
-        budget=ctx.rules.disclosure.privacy_budget,
-        years=years,
-        now=(ctx.clock or SystemClock()).now(),
-    )
+    try:
+        release = publish(
+            conn,
+            table,
+            protect(table, method),
+            title=title,
+            actor=subject.username,
+            budget=ctx.rules.disclosure.privacy_budget,
+            years=years,
+            now=(ctx.clock or SystemClock()).now(),
+        )
+    except DisclosureRefused as exc:
+        # Logged like a policy refusal; the caller commits it before letting the error go.
+        append(conn, subject, Event("denied", what, details={"reason": str(exc)}), clock=ctx.clock)
+        raise
     _log(conn, subject, "disclosure", {**what, "release": release.id}, ctx)
     return release
 
