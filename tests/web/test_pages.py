@@ -27,7 +27,14 @@ def _justify(page: Page) -> None:
 
 def test_each_role_sees_its_own_menu(login: Login, base_url: str) -> None:
     expected = {
-        "analyst": ["Search", "Networks", "Resolution review", "Signal desk", "Signals inbox"],
+        "analyst": [
+            "Search",
+            "Networks",
+            "Resolution review",
+            "Signal desk",
+            "Signals inbox",
+            "Statistics",
+        ],
         "investigator": [
             "Search",
             "Networks",
@@ -38,7 +45,7 @@ def test_each_role_sees_its_own_menu(login: Login, base_url: str) -> None:
         ],
         "caseworker": ["Search", "Networks", "Resolution review", "Signal desk", "Import"],
         "admin": ["Import", "Audit log", "Users"],
-        "rapporteur": [],
+        "rapporteur": ["Statistics"],
     }
     for username, menu in expected.items():
         page = login(username)

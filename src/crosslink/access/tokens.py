@@ -16,7 +16,7 @@ from crosslink.access.schema import api_tokens, users
 from crosslink.access.sessions import token_hash
 from crosslink.errors import AccessDenied, AuthenticationFailed, InvalidValue, NotFound
 
-SCOPES = ("records:read", "records:export", "import", "audit:read")
+SCOPES = ("records:read", "records:export", "import", "audit:read", "stats:read")
 PREFIX = "clk_"
 
 

@@ -183,4 +183,5 @@ def api_user(scope: str | None) -> object:
 ReadUser = Annotated[Subject, api_user("records:read")]
 ImportUser = Annotated[Subject, api_user("import")]
 AuditUser = Annotated[Subject, api_user("audit:read")]
+StatsUser = Annotated[Subject, api_user("stats:read")]
 SessionUser = Annotated[Subject, api_user(None)]

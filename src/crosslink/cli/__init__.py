@@ -19,6 +19,7 @@ from crosslink.cli import (
     _resolve,
     _screen,
     _serve,
+    _stats,
 )
 from crosslink.cli._context import build_state
 from crosslink.errors import CrosslinkError
@@ -60,6 +61,7 @@ _network.register(app)
 _fingerprints.register(app)
 _entities.register(app)
 _screen.register(app)
+_stats.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

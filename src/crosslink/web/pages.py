@@ -17,6 +17,7 @@ from crosslink.api.search import KINDS, SearchQuery, search
 from crosslink.errors import InvalidValue
 from crosslink.web.auth import safe_next
 from crosslink.web.render import justification, justification_cookie_value, page
+from crosslink.web.stats import dashboard
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,7 +25,15 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, user: WebUser, uow: UoW) -> HTMLResponse:
     tokens = list_tokens(uow.conn, user)
-    return page(request, "home.html", user, tokens=tokens, scopes=SCOPES, new_token=None)
+    return page(
+        request,
+        "home.html",
+        user,
+        tokens=tokens,
+        scopes=SCOPES,
+        new_token=None,
+        dashboard=dashboard(uow.conn, user),
+    )
 
 
 @router.post("/tokens", response_class=HTMLResponse)
@@ -38,7 +47,9 @@ def new_token(
 ) -> HTMLResponse:
     token = issue_token(uow.conn, user, name, set(scopes), services.clock)
     tokens = list_tokens(uow.conn, user)
-    return page(request, "home.html", user, tokens=tokens, scopes=SCOPES, new_token=token)
+    return page(
+        request, "home.html", user, tokens=tokens, scopes=SCOPES, new_token=token, dashboard=None
+    )
 
 
 @router.post("/tokens/{token_id}/revoke")

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from crosslink.access import Subject, csrf_token
+from crosslink.access.policy import SystemResource, authorize
 from crosslink.api.admin import capabilities
 from crosslink.api.deps import JUSTIFICATION_COOKIE, session_token
 from crosslink.errors import CrosslinkError, JustificationRequired
@@ -59,6 +60,8 @@ def page(
     values: dict[str, Any] = {
         "user": user,
         "caps": capabilities(user) if user is not None else None,
+        "statistics": user is not None
+        and bool(authorize(user, "aggregate", SystemResource("statistics"))),
         "csrf": csrf_token(token) if token and user is not None else "",
         "justification": justification(request),
         "path": request.url.path,

@@ -1,7 +1,7 @@
 """the rules each resolution run applied
 
 Revision ID: 0020
-Revises: 0013
+Revises: 0015
 
 The rules applied beside the model are a registry of named, versioned entries
 (``crosslink/resolve/data/rules.yaml``); each run records which it applied, as a JSON list
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
