@@ -158,7 +158,7 @@ def all_tables() -> MetaData:
     """
     import crosslink.access.schema
     import crosslink.resolve.schema
-    import crosslink.screen.schema  # noqa: F401
+    import crosslink.screen.schema
     import crosslink.stats.schema  # noqa: F401
 
     return metadata
