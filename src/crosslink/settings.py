@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     import_workers: int = Field(
         default=0, ge=0, le=64, description="Processes mapping rows on import; 0 = automatic."
     )
+    write_wait_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        le=24 * 3600,
+        description="How long a command queues behind another write to SQLite (an import).",
+    )
     demo: bool = Field(default=False, description="Demo mode: generated world, demo accounts.")
     host: str = Field(default="127.0.0.1", description="Address `crosslink serve` listens on.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port `crosslink serve` uses.")

@@ -6,7 +6,6 @@ Configuration is passed in; nothing is read from the environment here. The store
 
 from __future__ import annotations
 
-import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -59,7 +58,6 @@ def create_app(
         store=store,
         clock=clock or SystemClock(),
         identity=identity or LocalPasswordProvider(),
-        writer=threading.Lock() if sqlite else None,
     )
     problems.install(app, error_page)
     app.add_middleware(SecurityHeaders)

@@ -3,14 +3,18 @@
 The unit of work is one database transaction per request: committed when the route returns,
 rolled back when it raises. A route that must keep a record of a refusal (a failed login, a
 denied consultation) calls :meth:`UnitOfWork.commit` before it refuses.
+
+No lock is shared between requests. A form or API call that changes data (POST, PUT, DELETE)
+is one transaction that takes SQLite's write lock when it begins, queueing behind other
+writers for at most the busy timeout; a page view (GET) reads concurrently and commits each
+run of writes (its audit entry, the session's idle clock) as soon as it ends, so a long view
+holds no lock another request waits for (:func:`crosslink.store.dialect.short_writes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -34,6 +38,7 @@ from crosslink.access import (
 from crosslink.errors import AuthenticationFailed, ServiceUnavailable
 from crosslink.settings import Settings
 from crosslink.store import Store
+from crosslink.store.dialect import begin_immediately, short_writes
 
 SESSION_COOKIE = "crosslink_session"
 JUSTIFICATION_COOKIE = "crosslink_justification"
@@ -49,11 +54,6 @@ class Services:
     store: Store
     clock: Clock = field(default_factory=SystemClock)
     identity: IdentityProvider = field(default_factory=LocalPasswordProvider)
-    writer: threading.Lock | None = None
-    """SQLite only: one unit of work at a time. Nearly every request writes (the audit log;
-    the session's idle clock once a minute), and a deferred SQLite transaction that read
-    before another committed cannot upgrade to a write lock: it fails at once instead of
-    waiting."""
 
     @property
     def session_policy(self) -> SessionPolicy:
@@ -89,23 +89,26 @@ class UnitOfWork:
         self.conn.commit()
 
 
-def unit_of_work(services: Svc) -> Iterator[UnitOfWork]:
-    with services.writer or nullcontext():
-        try:
-            conn = services.store.engine.connect()
-        except OperationalError as exc:
-            raise ServiceUnavailable("cannot reach the database") from exc
-        try:
-            yield UnitOfWork(conn)
-            conn.commit()
-        except OperationalError as exc:
-            conn.rollback()
-            raise ServiceUnavailable("the database is busy or unreachable: try again") from exc
-        except BaseException:
-            conn.rollback()
-            raise
-        finally:
-            conn.close()
+def unit_of_work(request: Request, services: Svc) -> Iterator[UnitOfWork]:
+    try:
+        conn = services.store.engine.connect()
+    except OperationalError as exc:
+        raise ServiceUnavailable("cannot reach the database") from exc
+    if request.method in _SAFE_METHODS:
+        short_writes(conn)
+    else:
+        begin_immediately(conn)
+    try:
+        yield UnitOfWork(conn)
+        conn.commit()
+    except OperationalError as exc:
+        conn.rollback()
+        raise ServiceUnavailable("the database is busy or unreachable: try again") from exc
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.close()
 
 
 UoW = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
