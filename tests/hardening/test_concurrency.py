@@ -3,6 +3,7 @@ two imports at once both end, the second queued behind the first."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -85,11 +86,19 @@ def test_two_cli_imports_at_once_both_end(tmp_path: Path) -> None:
     mapping = tmp_path / "police.yaml"
     mapping.write_text(POLICE_MAPPING, encoding="utf-8")
     files = [_police_file(tmp_path / f"{t}.csv", 3000, t) for t in ("A", "B")]
+    # A third writer holds the store while both start, so both must queue.
+    holder = sqlite3.connect(data / "crosslink.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
     running = [_cli(data, "import", str(f), "-m", str(mapping), "-s", "be-police") for f in files]
+    for process in running:  # each says it waits (blocking reads: the test's timeout bounds)
+        assert process.stderr is not None
+        while "waiting" not in (line := process.stderr.readline()):
+            assert line, "the import ended without waiting for the store"
+    holder.execute("COMMIT")
+    holder.close()
     outcomes = [(*p.communicate(timeout=180), p.returncode) for p in running]
     for out, err, code in outcomes:
         assert code == 0, err
         assert "Traceback" not in err and "3000 rows read" in out
-    assert any("waiting" in err for _, err, _ in outcomes), "the imports did not overlap"
     listed = _cli(data, "batches").communicate(timeout=60)[0]
     assert "A.csv" in listed and "B.csv" in listed
