@@ -62,6 +62,31 @@ class Settings(BaseSettings):
         default=200, ge=1, le=10_000, description="Largest file the web import accepts."
     )
 
+    request_max_kb: int = Field(
+        default=1024, ge=16, le=100_000, description="Largest request body other than an upload."
+    )
+    zip_max_entries: int = Field(
+        default=1000, ge=1, le=1_000_000, description="Most parts an XLSX file may hold."
+    )
+    zip_max_unpacked_mb: int = Field(
+        default=2048, ge=1, le=100_000, description="Most an XLSX file may unpack to, in all."
+    )
+    zip_max_ratio: int = Field(
+        default=200, ge=2, le=100_000, description="Most a part may unpack to per byte packed."
+    )
+    xlsx_max_part_mb: int = Field(
+        default=64,
+        ge=1,
+        le=10_000,
+        description="Most a part read whole (shared strings, styles) may unpack to.",
+    )
+    json_max_depth: int = Field(
+        default=64, ge=2, le=500, description="Deepest nesting of a JSON file or request body."
+    )
+    line_max_kb: int = Field(
+        default=4096, ge=1, le=1_000_000, description="Longest line of a CSV or JSON Lines file."
+    )
+
     @model_validator(mode="after")
     def _absolute_dir(self) -> Settings:
         self.data_dir = self.data_dir.expanduser().resolve()

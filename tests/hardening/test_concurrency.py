@@ -44,7 +44,9 @@ def test_a_slow_view_does_not_block_reads_or_writes(client: Make, app: FastAPI) 
     _slow_route(app, entered, release)
     slow_user, other = client("analyst"), client("analyst")
     answers: list[int] = []
-    worker = threading.Thread(target=lambda: answers.append(slow_user.get("/test/slow").status_code))
+    worker = threading.Thread(
+        target=lambda: answers.append(slow_user.get("/test/slow").status_code)
+    )
     worker.start()
     try:
         assert entered.wait(20)

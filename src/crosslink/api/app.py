@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from crosslink.access import Clock, IdentityProvider, LocalPasswordProvider, SystemClock
 from crosslink.api import entities, network, problems, v1, v1_admin
+from crosslink.api.bodies import BoundedBodies
 from crosslink.api.deps import Services
 from crosslink.api.headers import SecurityHeaders
 from crosslink.settings import Settings
@@ -60,7 +61,8 @@ def create_app(
         identity=identity or LocalPasswordProvider(),
     )
     problems.install(app, error_page)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BoundedBodies)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals get it too
     app.include_router(entities.router)  # before v1's /entities/{ref}
     app.include_router(v1.router)
     app.include_router(v1_admin.router)

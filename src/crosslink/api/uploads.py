@@ -31,6 +31,7 @@ from crosslink.ingest import (
     import_file,
 )
 from crosslink.ingest import load_mapping as _load_mapping
+from crosslink.ingest.limits import InputLimits
 from crosslink.store.sources import Source, list_sources
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -108,6 +109,7 @@ def run_import(
     source_id: str,
     dry_run: bool,
     chunk_size: int = 2000,
+    limits: InputLimits | None = None,
 ) -> ImportSummary:
     """Import ``upload`` as ``subject`` (authorized by the importer); a dry run writes nothing."""
     request = ImportRequest(
@@ -117,6 +119,7 @@ def run_import(
         subject=subject,
         chunk_size=chunk_size,
         workers=1,
+        limits=limits or InputLimits(),
     )
     if not dry_run:
         return import_file(conn, request)

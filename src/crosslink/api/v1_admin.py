@@ -19,6 +19,7 @@ from crosslink.api import admin, schemas, uploads
 from crosslink.api.deps import AuditUser, ImportUser, SessionUser, Svc, UoW
 from crosslink.api.v1 import problems
 from crosslink.ingest import ImportSummary, bundled_mappings
+from crosslink.ingest.limits import InputLimits
 
 router = APIRouter(prefix="/api/v1", responses=problems(401, 403, 422, 500, 503))
 
@@ -79,6 +80,7 @@ def import_upload(
             source_id=source_id,
             dry_run=dry_run,
             chunk_size=services.settings.import_chunk_size,
+            limits=InputLimits.from_settings(services.settings),
         )
     finally:
         uploads.discard(staged)

@@ -13,6 +13,7 @@ from crosslink.cli._context import state
 from crosslink.cli._output import print_table
 from crosslink.errors import ReaderError
 from crosslink.ingest import ImportRequest, ImportSummary, auto_workers, import_file, load_mapping
+from crosslink.ingest.limits import InputLimits
 from crosslink.store.sources import Source, add_source, list_sources
 
 _DRY_RUN = "dry run: nothing was written"
@@ -118,6 +119,7 @@ def import_command(
         chunk_size=state(ctx).settings.import_chunk_size,
         workers=auto_workers(file, state(ctx).settings.import_workers),
         subject=subject,
+        limits=InputLimits.from_settings(state(ctx).settings),
     )
     summary: ImportSummary | None = None
     with Progress(

@@ -19,6 +19,7 @@ from crosslink.ingest._drafts import Issue, SourceDefaults
 from crosslink.ingest._hashing import file_sha256
 from crosslink.ingest._parallel import map_rows
 from crosslink.ingest._writer import ChunkWriter
+from crosslink.ingest.limits import InputLimits
 from crosslink.ingest.mapping import Mapping
 from crosslink.ingest.readers import FileReader, RawRow, ReadOptions
 from crosslink.store.schema import batches
@@ -44,6 +45,7 @@ class ImportRequest:
     workers: int = 1
     subject: Subject | None = None
     """Who imports: authorized for ``import`` on the source. None: a trusted local operator."""
+    limits: InputLimits = field(default_factory=InputLimits)
 
     @property
     def actor(self) -> str:
@@ -152,6 +154,7 @@ def _stream(
         delimiter=mapping.delimiter,
         sheet=mapping.sheet,
         root=mapping.root,
+        limits=request.limits,
     )
     reader = FileReader(request.path, options)
     size = request.path.stat().st_size

@@ -14,6 +14,7 @@ from crosslink.access import search as audit_search
 from crosslink.api import admin, uploads
 from crosslink.api.deps import FormUser, Svc, UoW, WebUser
 from crosslink.ingest import bundled_mappings
+from crosslink.ingest.limits import InputLimits
 from crosslink.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -51,6 +52,7 @@ def import_validate(
             source_id=source_id,
             dry_run=True,
             chunk_size=services.settings.import_chunk_size,
+            limits=InputLimits.from_settings(services.settings),
         )
     except BaseException:
         uploads.discard(staged)
@@ -87,6 +89,7 @@ def import_commit(
         source_id=source_id,
         dry_run=False,
         chunk_size=services.settings.import_chunk_size,
+        limits=InputLimits.from_settings(services.settings),
     )
     uploads.discard(staged)
     return page(
