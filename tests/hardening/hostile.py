@@ -67,10 +67,22 @@ def with_part(source: Path, target: Path, name: str, data: bytes, *, extra: int 
 
 
 def zip_bomb(folder: Path, unpacked_mb: int = 64) -> Path:
-    """A workbook whose shared strings unpack to ``unpacked_mb`` MB from a few dozen KB."""
+    """A workbook whose shared strings unpack to ``unpacked_mb`` MB from a few hundred KB
+    (written a megabyte at a time: the test itself stays small)."""
     honest = workbook(folder / "honest.xlsx")
-    data = b"<sst>" + b"A" * (unpacked_mb * 1024 * 1024) + b"</sst>"
-    return with_part(honest, folder / "bomb.xlsx", "xl/sharedStrings.xml", data)
+    target = folder / "bomb.xlsx"
+    name = "xl/sharedStrings.xml"
+    with zipfile.ZipFile(honest) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            if item.filename != name:
+                new.writestr(item, old.read(item.filename))
+        with new.open(name, "w", force_zip64=True) as part:
+            part.write(b"<sst>")
+            block = b"A" * (1024 * 1024)
+            for _ in range(unpacked_mb):
+                part.write(block)
+            part.write(b"</sst>")
+    return target
 
 
 def billion_laughs(folder: Path) -> Path:

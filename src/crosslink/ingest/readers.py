@@ -126,9 +126,15 @@ class FileReader:
                 yield decoder(line)[0]
             except UnicodeDecodeError as exc:
                 bad = exc.object[exc.start : exc.start + 1]
+                hint = (
+                    "the rest of the file is UTF-8, so the byte is a fault in the file: correct "
+                    "it, or set 'encoding' in the mapping"
+                    if self.options.encoding == "auto"
+                    else "set 'encoding' in the mapping"
+                )
                 raise ReaderError(
-                    f"byte {bad!r} at column {exc.start + 1} is not {self.encoding}, though the "
-                    "rest of the file is; correct the file, or set 'encoding' in the mapping",
+                    f"cannot decode as {self.encoding} (byte {bad!r}, column {exc.start + 1}); "
+                    + hint,
                     file=self.path.name,
                     row=number,
                 ) from exc
