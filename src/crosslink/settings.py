@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         default=200, ge=1, le=10_000, description="Largest file the web import accepts."
     )
 
+    upload_keep_minutes: float = Field(
+        default=60.0,
+        gt=0,
+        le=7 * 24 * 60,
+        description="A staged upload not imported within this time is deleted (personal data).",
+    )
     request_max_kb: int = Field(
         default=1024, ge=16, le=100_000, description="Largest request body other than an upload."
     )

@@ -6,6 +6,7 @@ Configuration is passed in; nothing is read from the environment here. The store
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from crosslink.access import Clock, IdentityProvider, LocalPasswordProvider, SystemClock
+from crosslink.access.uploads import sweep_uploads
 from crosslink.api import entities, network, problems, v1, v1_admin
 from crosslink.api.bodies import BoundedBodies
 from crosslink.api.deps import Services
@@ -60,6 +62,8 @@ def create_app(
         clock=clock or SystemClock(),
         identity=identity or LocalPasswordProvider(),
     )
+    # Staged uploads left by a crash or abandoned hold personal data: gone before serving.
+    sweep_uploads(app.state.services.upload_dir, dt.timedelta(minutes=settings.upload_keep_minutes))
     problems.install(app, error_page)
     app.add_middleware(BoundedBodies)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals get it too

@@ -70,6 +70,7 @@ def import_upload(
         file.filename or "upload",
         file.file,
         max_bytes=services.settings.upload_max_mb * 1024 * 1024,
+        keep=dt.timedelta(minutes=services.settings.upload_keep_minutes),
     )
     try:
         summary = uploads.run_import(

@@ -4,6 +4,7 @@ role."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -42,6 +43,7 @@ def import_validate(
         file.filename or "upload",
         file.file,
         max_bytes=services.settings.upload_max_mb * 1024 * 1024,
+        keep=dt.timedelta(minutes=services.settings.upload_keep_minutes),
     )
     try:
         summary = uploads.run_import(
