@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         default=200, ge=1, le=10_000, description="Largest file the web import accepts."
     )
 
+    trusted_proxies: str = Field(
+        default="",
+        max_length=2000,
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For is believed; empty: none (the peer's address is the client's).",
+    )
     upload_keep_minutes: float = Field(
         default=60.0,
         gt=0,

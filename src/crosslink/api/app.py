@@ -66,7 +66,14 @@ def create_app(
     sweep_uploads(app.state.services.upload_dir, dt.timedelta(minutes=settings.upload_keep_minutes))
     problems.install(app, error_page)
     app.add_middleware(BoundedBodies)
-    app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals get it too
+    app.add_middleware(SecurityHeaders)  # added late: outer, so refusals get it too
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if proxies:
+        # The client address (login audit, rate limits) comes from X-Forwarded-For only when
+        # the peer is a configured proxy; uvicorn's own trust is off (`crosslink serve`).
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     app.include_router(entities.router)  # before v1's /entities/{ref}
     app.include_router(v1.router)
     app.include_router(v1_admin.router)
