@@ -1,23 +1,6 @@
-"""The API fixtures (a populated store per backend, logged-in clients) and the import fixtures
-(a police source) for the hardening tests."""
+"""The import fixtures (a police source) for the hostile-file tests. The tests that need the
+web service live in tests/api (test_hardening_*), beside the fixtures they share."""
 
-from tests.api.conftest import (
-    app,
-    client,
-    web_pg_template,
-    web_sqlite_template,
-    web_store,
-    world_dir,
-)
 from tests.ingest.conftest import police_mapping, police_source
 
-__all__ = [
-    "app",
-    "client",
-    "police_mapping",
-    "police_source",
-    "web_pg_template",
-    "web_sqlite_template",
-    "web_store",
-    "world_dir",
-]
+__all__ = ["police_mapping", "police_source"]
