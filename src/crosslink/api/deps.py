@@ -35,7 +35,13 @@ from crosslink.access import (
     session_subject,
     token_subject,
 )
-from crosslink.errors import AuthenticationFailed, ServiceUnavailable
+from crosslink.access.audit import Event, append
+from crosslink.errors import (
+    AccessDenied,
+    AuthenticationFailed,
+    JustificationRequired,
+    ServiceUnavailable,
+)
 from crosslink.settings import Settings
 from crosslink.store import Store
 from crosslink.store.dialect import begin_immediately, short_writes
@@ -104,11 +110,30 @@ def unit_of_work(request: Request, services: Svc) -> Iterator[UnitOfWork]:
     except OperationalError as exc:
         conn.rollback()
         raise ServiceUnavailable("the database is busy or unreachable: try again") from exc
+    except AccessDenied as exc:
+        conn.rollback()
+        _log_refusal(conn, request, services, exc)
+        raise
     except BaseException:
         conn.rollback()
         raise
     finally:
         conn.close()
+
+
+def _log_refusal(conn: Connection, request: Request, services: Services, exc: AccessDenied) -> None:
+    """A ``denied`` audit entry for a refusal of a known user, after the request's own work
+    was rolled back (a justification prompt is a question, not a refusal)."""
+    subject = getattr(request.state, "subject", None)
+    if not isinstance(subject, Subject) or isinstance(exc, JustificationRequired):
+        return
+    target = {"path": request.url.path, "method": request.method}
+    event = Event("denied", target, details={"reason": exc.reason[:300]})
+    try:
+        append(conn, subject, event, clock=services.clock)
+        conn.commit()
+    except OperationalError:  # the refusal stands; its record is lost only if the store is down
+        conn.rollback()
 
 
 UoW = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
@@ -128,7 +153,9 @@ def web_user(request: Request, uow: UoW, services: Svc) -> Subject:
     token = session_token(request)
     if not token:
         raise AuthenticationFailed("please log in")
-    return session_subject(uow.conn, token, services.clock, policy=services.session_policy)
+    subject = session_subject(uow.conn, token, services.clock, policy=services.session_policy)
+    request.state.subject = subject
+    return subject
 
 
 WebUser = Annotated[Subject, Depends(web_user)]
@@ -156,10 +183,13 @@ def _api_user(
     if bearer is not None:
         if scope is None:
             raise AuthenticationFailed("this endpoint needs a web session, not an API token")
-        return token_subject(uow.conn, bearer.credentials, scope, services.clock)
+        subject = token_subject(uow.conn, bearer.credentials, scope, services.clock)
+        request.state.subject = subject
+        return subject
     if not cookie:
         raise AuthenticationFailed("send an API token (Authorization: Bearer) or log in")
     subject = session_subject(uow.conn, cookie, services.clock, policy=services.session_policy)
+    request.state.subject = subject  # before the CSRF check: a forged form is a refusal too
     if request.method not in _SAFE_METHODS:
         check_csrf(cookie, request.headers.get(CSRF_HEADER))
     return subject
