@@ -101,8 +101,8 @@ def short_writes(conn: Connection) -> None:
 
 
 def _short_writes(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-    if not conn.get_execution_options().get(_SHORT):
-        return
+    if not conn.get_execution_options().get(_SHORT) or conn.in_nested_transaction():
+        return  # (a savepoint's work stays in its transaction: a commit would end it)
     state = conn.info.get(_SHORT, "read")
     writing = statement.lstrip()[:7].upper().startswith(_WRITES)
     if writing == (state == "write"):
