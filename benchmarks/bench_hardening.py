@@ -12,7 +12,7 @@ names with a justification:
    each; the service's peak resident memory (VmHWM) before and after, and the answers.
 
 Usage:
-  .venv/bin/python benchmarks/bench_hardening.py --scale 1000 --users 10 --rows 20000
+  .venv/bin/python benchmarks/bench_hardening.py --scale 1000 --users 5 --rows 3000
 """
 
 from __future__ import annotations
@@ -165,10 +165,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/crosslink-bench-harden"))
     parser.add_argument("--scale", type=int, default=1000)
-    parser.add_argument("--users", type=int, default=10)
-    parser.add_argument("--searches", type=int, default=20, help="Per user, idle.")
-    parser.add_argument("--rows", type=int, default=20000)
-    parser.add_argument("--bombs", type=int, default=3)
+    parser.add_argument("--users", type=int, default=5)
+    parser.add_argument("--searches", type=int, default=10, help="Per user, idle.")
+    parser.add_argument("--rows", type=int, default=3000)
+    parser.add_argument("--bombs", type=int, default=2)
     args = parser.parse_args()
     data = args.data_dir
     build(data, args.scale)
