@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     import_workers: int = Field(
         default=0, ge=0, le=64, description="Processes mapping rows on import; 0 = automatic."
     )
+    write_wait_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        le=24 * 3600,
+        description="How long a command queues behind another write to SQLite (an import).",
+    )
     demo: bool = Field(default=False, description="Demo mode: generated world, demo accounts.")
     host: str = Field(default="127.0.0.1", description="Address `crosslink serve` listens on.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port `crosslink serve` uses.")
@@ -54,6 +60,43 @@ class Settings(BaseSettings):
     )
     upload_max_mb: int = Field(
         default=200, ge=1, le=10_000, description="Largest file the web import accepts."
+    )
+
+    trusted_proxies: str = Field(
+        default="",
+        max_length=2000,
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For is believed; empty: none (the peer's address is the client's).",
+    )
+    upload_keep_minutes: float = Field(
+        default=60.0,
+        gt=0,
+        le=7 * 24 * 60,
+        description="A staged upload not imported within this time is deleted (personal data).",
+    )
+    request_max_kb: int = Field(
+        default=1024, ge=16, le=100_000, description="Largest request body other than an upload."
+    )
+    zip_max_entries: int = Field(
+        default=1000, ge=1, le=1_000_000, description="Most parts an XLSX file may hold."
+    )
+    zip_max_unpacked_mb: int = Field(
+        default=2048, ge=1, le=100_000, description="Most an XLSX file may unpack to, in all."
+    )
+    zip_max_ratio: int = Field(
+        default=200, ge=2, le=100_000, description="Most a part may unpack to per byte packed."
+    )
+    xlsx_max_part_mb: int = Field(
+        default=64,
+        ge=1,
+        le=10_000,
+        description="Most a part read whole (shared strings, styles) may unpack to.",
+    )
+    json_max_depth: int = Field(
+        default=64, ge=2, le=500, description="Deepest nesting of a JSON file or request body."
+    )
+    line_max_kb: int = Field(
+        default=4096, ge=1, le=1_000_000, description="Longest line of a CSV or JSON Lines file."
     )
 
     @model_validator(mode="after")

@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from crosslink.access import Agency, NewUser, add_agency, add_user
+from crosslink.access.schema import source_agencies
 from crosslink.cli import main
+from crosslink.settings import Settings
+from crosslink.store import Store
 from tests.ingest.helpers import GOOD_ROWS, HEADER, POLICE_MAPPING, write_csv
 
 Invoke = Callable[..., tuple[int, str, str]]
@@ -54,6 +58,16 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Invoke:
     return invoke
 
 
+def _importer(data: Path) -> None:
+    """An investigator, ``ines``, of the agency providing ``be-police``."""
+    store = Store.open(Settings(data_dir=data))
+    with store.transaction() as conn:
+        add_agency(conn, Agency("ops", "Ops", "police", "BE"))
+        add_user(conn, NewUser("ines", "ops", frozenset({"investigator"}), None))
+        conn.execute(source_agencies.insert().values(source_id="be-police", agency_id="ops"))
+    store.dispose()
+
+
 def test_import_dry_run_then_for_real(cli: Invoke, tmp_path: Path) -> None:
     mapping = tmp_path / "police.yaml"
     mapping.write_text(POLICE_MAPPING, encoding="utf-8")
@@ -72,13 +86,17 @@ def test_import_dry_run_then_for_real(cli: Invoke, tmp_path: Path) -> None:
     assert "6 records added" in out
     code, out, _ = cli("batches")
     assert "pv.csv" in out
-    code, out, _ = cli("rejections", "1")
+    code, _, err = cli("rejections", "1")
+    assert code == 1 and "--as USER" in err  # rejected values are personal data
+    _importer(tmp_path / "data")
+    code, out, _ = cli("rejections", "1", "--as", "ines")
     assert out.strip() == ("error: pv.csv, row 5, column 'achternaam': last_name is required")
     code, out, _ = cli("import", str(path), "-m", str(mapping), "-s", "be-police")
     assert "already imported as batch 1; nothing added" in out
 
 
 def test_mistakes_get_one_line_and_a_non_zero_exit(cli: Invoke, tmp_path: Path) -> None:
+    _importer(tmp_path / "data")
     path = write_csv(tmp_path / "pv.csv", [HEADER, *GOOD_ROWS])
     cases = [
         (
@@ -89,7 +107,7 @@ def test_mistakes_get_one_line_and_a_non_zero_exit(cli: Invoke, tmp_path: Path) 
             ("import", str(tmp_path / "missing.csv"), "-m", "x", "-s", "be-police"),
             "error: " + str(tmp_path / "missing.csv") + ": no such file",
         ),
-        (("rejections", "99"), "error: no batch 99"),
+        (("rejections", "99", "--as", "ines"), "error: no batch 99"),
         (
             (
                 "source",

@@ -12,6 +12,9 @@ import pyarrow as pa
 import pytest
 from sqlalchemy import Connection, select
 
+from crosslink.access import NewUser, add_user
+from crosslink.access.grants import provider_of
+from crosslink.api.demo import ensure_demo_accounts
 from crosslink.demo import WorldConfig, generate_world
 from crosslink.demo._api import read_manifest, register_sources
 from crosslink.demo.partners import PARTNER_DIR
@@ -136,9 +139,16 @@ def assert_joined_alone(
         assert [(e.other_uid, e.ties) for e in member.joined_by] == [(joined, (kind,))]
         queued = {(i.left_uid, i.right_uid) for i in review_queue(conn, limit=1000)}
         assert (edge.left_uid, edge.right_uid) in queued
+    with store.transaction() as conn:
+        # `crosslink explain` acts as a user: an analyst of the agency providing the records.
+        ensure_demo_accounts(conn, demo=True)
+        source = conn.execute(select(records.c.source_id).where(records.c.uid == joiner)).scalar()
+        agency = provider_of(conn, str(source))
+        assert agency is not None
+        add_user(conn, NewUser("provider.analyst", agency, frozenset({"analyst"}), None))
     url = store.engine.url.render_as_string(hide_password=False)
-    code, out, err = run(
-        capsys, "--data-dir", str(tmp_path), "--database-url", url, "explain", entity
-    )
+    where = ("--data-dir", str(tmp_path), "--database-url", url)
+    acting = ("--as", "provider.analyst", "--why", "test")
+    code, out, err = run(capsys, *where, "explain", entity, *acting)
     assert code == 0, err
     assert f"joined {joined}" in out and f"the only namesake sharing {kind}" in out

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, select, update
 from crosslink.access.passwords import DEMO_PASSWORD, check_new_password, hash_password
 from crosslink.access.policy import Subject
 from crosslink.access.roles import load_roles
-from crosslink.access.schema import agencies, user_roles, users
+from crosslink.access.schema import agencies, api_tokens, user_roles, users
 from crosslink.errors import ConfigurationError, Conflict, InvalidValue, NotFound
 from crosslink.model.types import CleanContext
 from crosslink.model.types import get as get_type
@@ -94,8 +94,9 @@ def add_user(conn: Connection, new: NewUser, *, demo: bool = False) -> User:
     if not new.roles:
         raise InvalidValue("a user needs at least one role")
     book = load_roles()
-    for role in new.roles:
-        book.role(role)
+    unknown = sorted(set(new.roles) - set(book.roles))
+    if unknown:  # the caller's mistake (422), not a broken data model
+        raise InvalidValue(f"unknown role {unknown[0]!r}; known: {', '.join(book.roles)}")
     get_agency(conn, new.agency_id)
     if conn.execute(select(users.c.id).where(users.c.username == new.username)).first():
         raise Conflict(f"user {new.username!r} exists already")
@@ -133,9 +134,18 @@ def set_password(conn: Connection, username: str, password: str, *, demo: bool =
 
 
 def set_active(conn: Connection, username: str, active: bool) -> None:
+    """Activate or deactivate; deactivation revokes the user's API tokens for good (a later
+    reactivation does not bring them back)."""
     done = conn.execute(update(users).where(users.c.username == username).values(active=active))
     if not done.rowcount:
         raise NotFound(f"no user {username!r}")
+    if not active:
+        owner = select(users.c.id).where(users.c.username == username).scalar_subquery()
+        conn.execute(
+            update(api_tokens)
+            .where(api_tokens.c.user_id == owner, api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=dt.datetime.now(dt.UTC))
+        )
 
 
 def list_users(conn: Connection) -> list[User]:

@@ -18,6 +18,10 @@ from crosslink.errors import AccessDenied, AuthenticationFailed, InvalidValue, N
 
 SCOPES = ("records:read", "records:export", "import", "audit:read", "stats:read")
 PREFIX = "clk_"
+DEFAULT_LIFETIME = dt.timedelta(days=90)
+"""A token issued without an expiry date expires after this long."""
+LONGEST_LIFETIME = dt.timedelta(days=365)
+"""No token lives longer: a forgotten script's token dies within the year."""
 
 
 @dataclass(frozen=True)
@@ -39,12 +43,20 @@ def issue_token(
     *,
     expires_at: dt.datetime | None = None,
 ) -> str:
-    """A new token for ``owner``; the plain token is returned once and never stored."""
+    """A new token for ``owner``; the plain token is returned once and never stored. It
+    expires at ``expires_at`` (default: :data:`DEFAULT_LIFETIME` from now), which may be no
+    further than :data:`LONGEST_LIFETIME` ahead."""
     unknown = set(scopes) - set(SCOPES)
     if unknown or not scopes:
         raise InvalidValue(f"scopes must be some of {', '.join(SCOPES)}; got {sorted(unknown)}")
     if owner.user_id is None:
         raise InvalidValue("tokens belong to registered users")
+    now = clock.now()
+    expires_at = as_utc(expires_at) if expires_at else now + DEFAULT_LIFETIME
+    if not now < expires_at <= now + LONGEST_LIFETIME:
+        raise InvalidValue(
+            f"a token expires within {LONGEST_LIFETIME.days} days, and after it is issued"
+        )
     token = PREFIX + secrets.token_urlsafe(32)
     inserted = conn.execute(
         api_tokens.insert().values(
@@ -52,7 +64,7 @@ def issue_token(
             user_id=owner.user_id,
             name=name,
             scopes=" ".join(sorted(scopes)),
-            created_at=clock.now(),
+            created_at=now,
             expires_at=expires_at,
         )
     )

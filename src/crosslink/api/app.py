@@ -6,7 +6,7 @@ Configuration is passed in; nothing is read from the environment here. The store
 
 from __future__ import annotations
 
-import threading
+import datetime as dt
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from crosslink.access import Clock, IdentityProvider, LocalPasswordProvider, SystemClock
+from crosslink.access.uploads import sweep_uploads
 from crosslink.api import entities, network, problems, stats, v1, v1_admin
+from crosslink.api.bodies import BoundedBodies
 from crosslink.api.deps import Services
 from crosslink.api.headers import SecurityHeaders
 from crosslink.settings import Settings
@@ -59,10 +61,19 @@ def create_app(
         store=store,
         clock=clock or SystemClock(),
         identity=identity or LocalPasswordProvider(),
-        writer=threading.Lock() if sqlite else None,
     )
+    # Staged uploads left by a crash or abandoned hold personal data: gone before serving.
+    sweep_uploads(app.state.services.upload_dir, dt.timedelta(minutes=settings.upload_keep_minutes))
     problems.install(app, error_page)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BoundedBodies)
+    app.add_middleware(SecurityHeaders)  # added late: outer, so refusals get it too
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if proxies:
+        # The client address (login audit, rate limits) comes from X-Forwarded-For only when
+        # the peer is a configured proxy; uvicorn's own trust is off (`crosslink serve`).
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     app.include_router(entities.router)  # before v1's /entities/{ref}
     app.include_router(v1.router)
     app.include_router(v1_admin.router)

@@ -3,14 +3,18 @@
 The unit of work is one database transaction per request: committed when the route returns,
 rolled back when it raises. A route that must keep a record of a refusal (a failed login, a
 denied consultation) calls :meth:`UnitOfWork.commit` before it refuses.
+
+No lock is shared between requests. A form or API call that changes data (POST, PUT, DELETE)
+is one transaction that takes SQLite's write lock when it begins, queueing behind other
+writers for at most the busy timeout; a page view (GET) reads concurrently and commits each
+run of writes (its audit entry, the session's idle clock) as soon as it ends, so a long view
+holds no lock another request waits for (:func:`crosslink.store.dialect.short_writes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -31,9 +35,16 @@ from crosslink.access import (
     session_subject,
     token_subject,
 )
-from crosslink.errors import AuthenticationFailed, ServiceUnavailable
+from crosslink.access.audit import Event, append
+from crosslink.errors import (
+    AccessDenied,
+    AuthenticationFailed,
+    JustificationRequired,
+    ServiceUnavailable,
+)
 from crosslink.settings import Settings
 from crosslink.store import Store
+from crosslink.store.dialect import begin_immediately, short_writes
 
 SESSION_COOKIE = "crosslink_session"
 JUSTIFICATION_COOKIE = "crosslink_justification"
@@ -49,11 +60,6 @@ class Services:
     store: Store
     clock: Clock = field(default_factory=SystemClock)
     identity: IdentityProvider = field(default_factory=LocalPasswordProvider)
-    writer: threading.Lock | None = None
-    """SQLite only: one unit of work at a time. Nearly every request writes (the audit log;
-    the session's idle clock once a minute), and a deferred SQLite transaction that read
-    before another committed cannot upgrade to a write lock: it fails at once instead of
-    waiting."""
 
     @property
     def session_policy(self) -> SessionPolicy:
@@ -89,23 +95,45 @@ class UnitOfWork:
         self.conn.commit()
 
 
-def unit_of_work(services: Svc) -> Iterator[UnitOfWork]:
-    with services.writer or nullcontext():
-        try:
-            conn = services.store.engine.connect()
-        except OperationalError as exc:
-            raise ServiceUnavailable("cannot reach the database") from exc
-        try:
-            yield UnitOfWork(conn)
-            conn.commit()
-        except OperationalError as exc:
-            conn.rollback()
-            raise ServiceUnavailable("the database is busy or unreachable: try again") from exc
-        except BaseException:
-            conn.rollback()
-            raise
-        finally:
-            conn.close()
+def unit_of_work(request: Request, services: Svc) -> Iterator[UnitOfWork]:
+    try:
+        conn = services.store.engine.connect()
+    except OperationalError as exc:
+        raise ServiceUnavailable("cannot reach the database") from exc
+    if request.method in _SAFE_METHODS:
+        short_writes(conn)
+    else:
+        begin_immediately(conn)
+    try:
+        yield UnitOfWork(conn)
+        conn.commit()
+    except OperationalError as exc:
+        conn.rollback()
+        raise ServiceUnavailable("the database is busy or unreachable: try again") from exc
+    except AccessDenied as exc:
+        conn.rollback()
+        _log_refusal(conn, request, services, exc)
+        raise
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.close()
+
+
+def _log_refusal(conn: Connection, request: Request, services: Services, exc: AccessDenied) -> None:
+    """A ``denied`` audit entry for a refusal of a known user, after the request's own work
+    was rolled back (a justification prompt is a question, not a refusal)."""
+    subject = getattr(request.state, "subject", None)
+    if not isinstance(subject, Subject) or isinstance(exc, JustificationRequired):
+        return
+    target = {"path": request.url.path, "method": request.method}
+    event = Event("denied", target, details={"reason": exc.reason[:300]})
+    try:
+        append(conn, subject, event, clock=services.clock)
+        conn.commit()
+    except OperationalError:  # the refusal stands; its record is lost only if the store is down
+        conn.rollback()
 
 
 UoW = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
@@ -125,7 +153,9 @@ def web_user(request: Request, uow: UoW, services: Svc) -> Subject:
     token = session_token(request)
     if not token:
         raise AuthenticationFailed("please log in")
-    return session_subject(uow.conn, token, services.clock, policy=services.session_policy)
+    subject = session_subject(uow.conn, token, services.clock, policy=services.session_policy)
+    request.state.subject = subject
+    return subject
 
 
 WebUser = Annotated[Subject, Depends(web_user)]
@@ -153,10 +183,13 @@ def _api_user(
     if bearer is not None:
         if scope is None:
             raise AuthenticationFailed("this endpoint needs a web session, not an API token")
-        return token_subject(uow.conn, bearer.credentials, scope, services.clock)
+        subject = token_subject(uow.conn, bearer.credentials, scope, services.clock)
+        request.state.subject = subject
+        return subject
     if not cookie:
         raise AuthenticationFailed("send an API token (Authorization: Bearer) or log in")
     subject = session_subject(uow.conn, cookie, services.clock, policy=services.session_policy)
+    request.state.subject = subject  # before the CSRF check: a forged form is a refusal too
     if request.method not in _SAFE_METHODS:
         check_csrf(cookie, request.headers.get(CSRF_HEADER))
     return subject

@@ -107,7 +107,9 @@ def install(app: FastAPI, web: WebRenderer) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+        title = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}.get(
+            exc.status_code, "Error"
+        )
         detail = str(exc.detail)
         if is_api(request):
             headers = dict(exc.headers) if exc.headers else None

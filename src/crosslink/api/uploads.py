@@ -9,7 +9,7 @@ the server's choosing.
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import re
 import secrets
 import shutil
@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 from crosslink.access import Subject, authorize, safe_upload_name
 from crosslink.access.grants import provider_of
 from crosslink.access.policy import SourceResource
+from crosslink.access.uploads import owner_folder, sweep_uploads
 from crosslink.errors import InvalidValue, MappingError, NotFound
 from crosslink.ingest import (
     ImportRequest,
@@ -31,6 +32,7 @@ from crosslink.ingest import (
     import_file,
 )
 from crosslink.ingest import load_mapping as _load_mapping
+from crosslink.ingest.limits import InputLimits
 from crosslink.store.sources import Source, list_sources
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -46,11 +48,21 @@ class StagedUpload:
 
 
 def _owner_dir(root: Path, owner: Subject) -> Path:
-    return root / hashlib.sha256(owner.username.encode("utf-8")).hexdigest()[:24]
+    return owner_folder(root, owner.username)
 
 
-def stage(root: Path, owner: Subject, name: str, data: BinaryIO, *, max_bytes: int) -> StagedUpload:
-    """Copy an uploaded stream into a fresh folder of ``owner``; refuse it if too large."""
+def stage(
+    root: Path,
+    owner: Subject,
+    name: str,
+    data: BinaryIO,
+    *,
+    max_bytes: int,
+    keep: dt.timedelta = dt.timedelta(hours=1),
+) -> StagedUpload:
+    """Copy an uploaded stream into a fresh folder of ``owner``; refuse it if too large.
+    Uploads of anyone abandoned longer than ``keep`` are deleted first."""
+    sweep_uploads(root, keep)
     upload_id = secrets.token_hex(16)
     folder = _owner_dir(root, owner) / upload_id
     folder.mkdir(parents=True, exist_ok=False)
@@ -108,6 +120,7 @@ def run_import(
     source_id: str,
     dry_run: bool,
     chunk_size: int = 2000,
+    limits: InputLimits | None = None,
 ) -> ImportSummary:
     """Import ``upload`` as ``subject`` (authorized by the importer); a dry run writes nothing."""
     request = ImportRequest(
@@ -117,6 +130,7 @@ def run_import(
         subject=subject,
         chunk_size=chunk_size,
         workers=1,
+        limits=limits or InputLimits(),
     )
     if not dry_run:
         return import_file(conn, request)

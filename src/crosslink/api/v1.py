@@ -17,6 +17,7 @@ from crosslink.access import (
     load_subject,
     login,
 )
+from crosslink.access.uploads import discard_uploads_of
 from crosslink.api import schemas
 from crosslink.api.admin import capabilities
 from crosslink.api.deps import (
@@ -101,6 +102,7 @@ def set_session_cookie(response: Response, token: str, secure: bool) -> None:
 def close_session(request: Request, user: SessionUser, uow: UoW, services: Svc) -> Response:
     """Log out: the session ends at once."""
     end_session(uow.conn, session_token(request) or "", services.clock)
+    discard_uploads_of(services.upload_dir, user.username)
     append(uow.conn, user, Event("logout", {"session": "web"}), clock=services.clock)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -19,6 +19,7 @@ from crosslink.api import admin, schemas, uploads
 from crosslink.api.deps import AuditUser, ImportUser, SessionUser, Svc, UoW
 from crosslink.api.v1 import problems
 from crosslink.ingest import ImportSummary, bundled_mappings
+from crosslink.ingest.limits import InputLimits
 
 router = APIRouter(prefix="/api/v1", responses=problems(401, 403, 422, 500, 503))
 
@@ -69,6 +70,7 @@ def import_upload(
         file.filename or "upload",
         file.file,
         max_bytes=services.settings.upload_max_mb * 1024 * 1024,
+        keep=dt.timedelta(minutes=services.settings.upload_keep_minutes),
     )
     try:
         summary = uploads.run_import(
@@ -79,6 +81,7 @@ def import_upload(
             source_id=source_id,
             dry_run=dry_run,
             chunk_size=services.settings.import_chunk_size,
+            limits=InputLimits.from_settings(services.settings),
         )
     finally:
         uploads.discard(staged)

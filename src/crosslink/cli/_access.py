@@ -19,10 +19,12 @@ from crosslink.access import (
     Agency,
     AuditQuery,
     Checkpoint,
+    Event,
     NewUser,
     Subject,
     add_agency,
     add_user,
+    append,
     authorize,
     bootstrap_admin,
     due_for_review,
@@ -42,7 +44,12 @@ from crosslink.cli._context import state
 from crosslink.cli._output import print_table
 from crosslink.errors import AccessDenied, ConfigurationError, NotFound
 
-AS_USER = typer.Option(None, "--as", envvar="CROSSLINK_AS", help="The Crosslink user acting.")
+AS_USER = typer.Option(
+    None,
+    "--as",
+    envvar=["CROSSLINK_USER", "CROSSLINK_AS"],
+    help="The Crosslink user acting (default: $CROSSLINK_USER).",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -66,10 +73,14 @@ def register(app: typer.Typer) -> None:
     app.add_typer(retention_app, name="retention")
 
 
+SETUP = "setup"
+"""The actor of the first agency and administrator on an empty store: it reads no record."""
+
+
 def who(conn: Connection, username: str | None, purpose: str = "act") -> Subject:
     """The subject behind ``--as``."""
     if not username:
-        raise AccessDenied(f"say who acts: --as USER (or $CROSSLINK_AS) to {purpose}")
+        raise AccessDenied(f"say who acts: --as USER (or $CROSSLINK_USER) to {purpose}")
     try:
         return load_subject(conn, username)
     except NotFound:
@@ -95,9 +106,12 @@ def agency_add(
 ) -> None:
     """Register an agency (administrators; anyone on a store without users)."""
     with state(ctx).store().transaction() as conn:
+        actor: Subject | str = SETUP
         if count_users(conn):
-            acting(conn, as_user, "manage_users")
+            actor = acting(conn, as_user, "manage_users")
         added = add_agency(conn, Agency(agency_id, name, kind, jurisdiction))
+        details = {"added": True, "kind": kind, "jurisdiction": jurisdiction}
+        append(conn, actor, Event("administration", {"agency": added.id}, details=details))
     typer.echo(f"agency {added.id} added ({added.kind}, {added.jurisdiction})")
 
 
@@ -154,10 +168,13 @@ def user_add(
             created = bootstrap_admin(
                 conn, agency_id=agency, username=username, password=password, demo=settings.demo
             )
+            actor: Subject | str = SETUP
         else:
-            acting(conn, as_user, "manage_users")
+            actor = acting(conn, as_user, "manage_users")
             new = NewUser(username, agency, frozenset(role), password, full_name, external_id)
             created = add_user(conn, new, demo=settings.demo)
+        details = {"added": True, "agency": agency, "roles": sorted(role)}
+        append(conn, actor, Event("administration", {"user": created.username}, details=details))
     typer.echo(f"user {created.username} added ({created.agency_id}: {', '.join(sorted(role))})")
 
 

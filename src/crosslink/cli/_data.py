@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 from sqlalchemy import select
 
+from crosslink.access import Event, append
+from crosslink.access.consult import authorize_import
 from crosslink.cli._access import AS_USER, who
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
@@ -66,16 +68,28 @@ def rejections_command(
     ctx: typer.Context,
     batch: int = typer.Argument(..., help="Batch id."),
     errors_only: bool = typer.Option(False, "--errors", help="Only rejected rows, no warnings."),
+    as_user: str = AS_USER,
 ) -> None:
-    """Every rejected row and warning of a batch: row, column, value and reason."""
+    """Every rejected row and warning of a batch: row, column, value and reason (for those
+    who may import into its source; logged)."""
     with state(ctx).store().transaction() as conn:
-        found = conn.execute(select(batches.c.file_name).where(batches.c.id == batch)).scalar()
-        if found is None:
+        subject = who(conn, as_user, "read rejected rows")
+        batch_row = conn.execute(
+            select(batches.c.file_name, batches.c.source_id).where(batches.c.id == batch)
+        ).first()
+        if batch_row is None:
             raise NotFound(f"no batch {batch}")
+        # The rejected values are what a partner sent: shown to those who import it.
+        authorize_import(conn, subject, batch_row.source_id)
+        found = batch_row.file_name
         query = select(rejections).where(rejections.c.batch_id == batch)
         if errors_only:
             query = query.where(rejections.c.severity == "error")
-        rows = conn.execute(query.order_by(rejections.c.row_number, rejections.c.id)).mappings()
+        rows = list(
+            conn.execute(query.order_by(rejections.c.row_number, rejections.c.id)).mappings()
+        )
+        target = {"batch": batch, "rejections": len(rows)}
+        append(conn, subject, Event("consultation", target))
         for r in rows:
             column = f", column {r['column']!r}" if r["column"] else ""
             value = f", value {r['value']!r}" if r["value"] is not None else ""

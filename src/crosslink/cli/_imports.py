@@ -20,6 +20,7 @@ from crosslink.ingest import (
     import_file,
     load_mapping,
 )
+from crosslink.ingest.limits import InputLimits
 from crosslink.store.sources import Source, add_source, list_sources
 
 _DRY_RUN = "dry run: nothing was written"
@@ -125,6 +126,7 @@ def import_command(
         chunk_size=state(ctx).settings.import_chunk_size,
         workers=auto_workers(file, state(ctx).settings.import_workers),
         subject=subject,
+        limits=InputLimits.from_settings(state(ctx).settings),
     )
     summary: ImportSummary | None = None
     clock = ImportClock()

@@ -5,12 +5,10 @@ from __future__ import annotations
 import typer
 from sqlalchemy import Connection
 
-from crosslink.access import Subject, consult_records, load_subject
+from crosslink.access import Subject, consult_records
+from crosslink.cli._access import AS_USER, who
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
-from crosslink.errors import AccessDenied, NotFound
-
-AS_USER = typer.Option(None, "--as", envvar="CROSSLINK_AS", help="The Crosslink user acting.")
 
 
 def register(app: typer.Typer) -> None:
@@ -21,13 +19,9 @@ def register(app: typer.Typer) -> None:
     app.command("judge")(judge_command)
 
 
-def _subject(conn: Connection, username: str | None) -> Subject | None:
-    if not username:
-        return None
-    try:
-        return load_subject(conn, username)
-    except NotFound:
-        raise AccessDenied(f"no active user {username!r}") from None
+def _subject(conn: Connection, username: str | None, purpose: str) -> Subject:
+    """The user behind ``--as``: every read of records acts as a named user."""
+    return who(conn, username, purpose)
 
 
 def resolve_command(
@@ -101,15 +95,15 @@ def explain_command(
     ctx: typer.Context,
     entity: str = typer.Argument(..., help="Entity id (E…)."),
     as_user: str = AS_USER,
-    why: str = typer.Option(None, "--why", help="Justification (logged) when acting as a user."),
+    why: str = typer.Option(None, "--why", help="Justification (logged; required for people)."),
 ) -> None:
     """Every source record behind an entity, and the evidence that joined each."""
     from crosslink.resolve import explain
 
     with state(ctx).store().transaction() as conn:
-        subject = _subject(conn, as_user)
+        subject = _subject(conn, as_user, "explain an entity")
         found = explain(conn, entity, subject=subject)
-        if subject is not None and found.members:
+        if found.members:
             consult_records(conn, subject, [m.uid for m in found.members], justification=why)
     typer.echo(
         f"{found.entity_id}  {found.entity_type}  {found.status}  {len(found.members)} records"
@@ -150,7 +144,10 @@ def review_command(
 
     with state(ctx).store().transaction() as conn:
         items = review_queue(
-            conn, entity_type=entity_type, limit=limit, subject=_subject(conn, as_user)
+            conn,
+            entity_type=entity_type,
+            limit=limit,
+            subject=_subject(conn, as_user, "review pairs of records"),
         )
     print_table(
         ["kind", "impact", "p", "left", "right", "evidence"],
@@ -182,6 +179,6 @@ def judge_command(
     from crosslink.resolve import judge
 
     with state(ctx).store().transaction() as conn:
-        subject = _subject(conn, as_user)
-        made = judge(conn, a, b, verdict, reason=reason, actor=subject or "cli")
+        subject = _subject(conn, as_user, "judge records")
+        made = judge(conn, a, b, verdict, reason=reason, actor=subject)
     typer.echo(f"judgement {made.id}: {made.left_uid} {made.verdict} {made.right_uid}")

@@ -65,7 +65,13 @@ def serve_command(
     bind_port = settings.port if port is None else port
     processes = _processes(settings, workers, sqlite=store.engine.dialect.name == "sqlite")
     typer.echo(f"Crosslink on http://{bind_host}:{bind_port}/ (Ctrl-C stops)")
-    options = {"host": bind_host, "port": bind_port, "access_log": False, "log_level": "warning"}
+    options = {
+        "host": bind_host,
+        "port": bind_port,
+        "access_log": False,
+        "log_level": "warning",
+        "proxy_headers": False,  # create_app trusts only CROSSLINK_TRUSTED_PROXIES
+    }
     if processes == 1:
         uvicorn.run(create_app(settings, store=store), **options)  # type: ignore[arg-type]
         return

@@ -21,6 +21,7 @@ from crosslink.ingest._indexes import deferred_indexes, large_batch
 from crosslink.ingest._packed import issue_of
 from crosslink.ingest._parallel import map_chunks
 from crosslink.ingest._writer import ChunkWriter
+from crosslink.ingest.limits import InputLimits
 from crosslink.ingest.mapping import Mapping
 from crosslink.ingest.readers import FileReader, RawRow, ReadOptions
 from crosslink.store.schema import batches
@@ -49,6 +50,7 @@ class ImportRequest:
     defer_indexes: bool | None = None
     """Set secondary indexes aside while writing and build them again at the end; None: when
     the batch is large for the store (SQLite only, see :mod:`crosslink.ingest._indexes`)."""
+    limits: InputLimits = field(default_factory=InputLimits)
 
     @property
     def actor(self) -> str:
@@ -159,6 +161,7 @@ def _stream(
         delimiter=mapping.delimiter,
         sheet=mapping.sheet,
         root=mapping.root,
+        limits=request.limits,
     )
     reader = FileReader(request.path, options)
     size = request.path.stat().st_size

@@ -5,6 +5,11 @@ memory stays flat however long the file; a JSON document is parsed whole (partne
 ones; large exports come as JSON Lines). Row numbers are the ones a
 person sees: for CSV and XLSX the header is row 1, so the first data row is row 2; for JSON the
 first element is row 1; for JSON Lines the line number.
+
+Encoding is decided over the whole file, never a sample: UTF-8 when the file is UTF-8
+throughout, or when it holds UTF-8 characters beside a stray byte (then that byte is reported
+at its row: a file is never half re-read as another encoding); cp1252 only for a file with no
+UTF-8 character at all. A declared encoding is checked the same way.
 """
 
 from __future__ import annotations
@@ -14,17 +19,25 @@ import csv
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from crosslink.errors import ReaderError
+from crosslink.ingest.limits import InputLimits
 
 log = logging.getLogger(__name__)
 
 RawValue = str | list[str] | None
 _SNIFF_BYTES = 64 * 1024
+_SCAN_BYTES = 1024 * 1024
+# A character UTF-8 spells in two to four bytes: a single-byte encoding rarely yields one.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
 _DELIMITERS = ",;\t|"
 
 
@@ -44,6 +57,7 @@ class ReadOptions:
     delimiter: str = "auto"
     sheet: str | None = None
     root: str | None = None
+    limits: InputLimits = field(default_factory=InputLimits)
 
 
 @dataclass
@@ -74,19 +88,30 @@ class FileReader:
         raise ReaderError(f"unknown format {fmt!r}", file=self.path.name)
 
     # -- CSV -------------------------------------------------------------------------------
-    def _detect_encoding(self, head: bytes) -> str:
-        if self.options.encoding != "auto":
-            return self.options.encoding
-        if head.startswith(codecs.BOM_UTF8):
+    def _detect_encoding(self, binary: IO[bytes]) -> str:
+        declared = self.options.encoding
+        if declared == "auto" and binary.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8:
             return "utf-8-sig"
+        binary.seek(0)
+        valid, multibyte = _scan_utf8(binary)
+        binary.seek(0)
+        if declared == "auto":
+            # cp1252 is what Excel on Windows writes in Western Europe; chosen only for a
+            # file with no UTF-8 character at all, so a stray byte in a UTF-8 file is reported.
+            return "utf-8" if valid or multibyte else "cp1252"
         try:
-            # A cut multi-byte character at the end of the sample is not a decoding failure.
-            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        except UnicodeDecodeError:
-            # cp1252 is what Excel on Windows writes in Western Europe; it is a superset of
-            # Latin-1's printable range, and the five bytes it leaves undefined fall back.
-            return "cp1252"
-        return "utf-8"
+            name = codecs.lookup(declared).name
+        except LookupError:
+            raise ReaderError(
+                f"unknown encoding {declared!r} in the mapping", file=self.path.name
+            ) from None
+        if name not in _UTF8_NAMES and valid and multibyte:
+            raise ReaderError(
+                f"the mapping declares {declared!r} but the file is UTF-8 throughout (read as "
+                f"{declared} its accented letters would change); set 'encoding: utf-8'",
+                file=self.path.name,
+            )
+        return declared
 
     def _lines(self, binary: IO[bytes]) -> Iterator[str]:
         """Decode line by line, so a wrong byte is reported at its own row."""
@@ -95,24 +120,30 @@ class FileReader:
             binary.read(len(codecs.BOM_UTF8))
             encoding = "utf-8"
         decoder = codecs.getdecoder(encoding)
-        for number, line in enumerate(binary, start=1):
+        for number, line in _bounded_lines(binary, self.options.limits, self.path.name):
             self.bytes_read += len(line)
             try:
                 yield decoder(line)[0]
             except UnicodeDecodeError as exc:
                 bad = exc.object[exc.start : exc.start + 1]
+                hint = (
+                    "the rest of the file is UTF-8, so the byte is a fault in the file: correct "
+                    "it, or set 'encoding' in the mapping"
+                    if self.options.encoding == "auto"
+                    else "set 'encoding' in the mapping"
+                )
                 raise ReaderError(
-                    f"cannot decode as {self.encoding} (byte {bad!r}); "
-                    "set 'encoding' in the mapping",
+                    f"cannot decode as {self.encoding} (byte {bad!r}, column {exc.start + 1}); "
+                    + hint,
                     file=self.path.name,
                     row=number,
                 ) from exc
 
     def _csv(self) -> Iterator[RawRow]:
         with self.path.open("rb") as binary:
+            self.encoding = self._detect_encoding(binary)
             head = binary.read(_SNIFF_BYTES)
             binary.seek(0)
-            self.encoding = self._detect_encoding(head)
             reader = csv.reader(self._lines(binary), delimiter=self._delimiter(head))
             try:
                 self.header = [h.strip() for h in next(reader)]
@@ -175,6 +206,8 @@ class FileReader:
             ) from exc
         except UnicodeDecodeError as exc:
             raise ReaderError("JSON must be UTF-8", file=self.path.name) from exc
+        except RecursionError:
+            raise ReaderError(_too_deep(self.options.limits), file=self.path.name) from None
         if self.options.root is not None:
             if not isinstance(document, dict) or self.options.root not in document:
                 raise ReaderError(
@@ -188,11 +221,12 @@ class FileReader:
             )
         self.bytes_read = self.path.stat().st_size
         for number, item in enumerate(document, start=1):
-            yield _object_row(number, item)
+            yield _object_row(number, item, self.options.limits)
 
     def _jsonl(self) -> Iterator[RawRow]:
+        limits = self.options.limits
         with self.path.open("rb") as handle:
-            for number, line in enumerate(handle, start=1):
+            for number, line in _bounded_lines(handle, limits, self.path.name):
                 self.bytes_read += len(line)
                 if not line.strip():
                     continue
@@ -201,6 +235,9 @@ class FileReader:
                 except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                     yield RawRow(number, {}, f"not a JSON object: {exc}")
                     continue
+                except RecursionError:
+                    yield RawRow(number, {}, _too_deep(limits))
+                    continue
                 if self.options.format == "ftm" and isinstance(item, dict):
                     from crosslink.ingest._ftm import check_entity
 
@@ -208,23 +245,68 @@ class FileReader:
                     if problem:
                         yield RawRow(number, {}, problem)
                         continue
-                yield _object_row(number, item)
+                yield _object_row(number, item, limits)
 
 
-def _object_row(number: int, item: Any) -> RawRow:
+def _too_deep(limits: InputLimits) -> str:
+    return f"JSON nested deeper than {limits.json_max_depth} levels"
+
+
+def _scan_utf8(binary: IO[bytes]) -> tuple[bool, bool]:
+    """(whether the whole stream is valid UTF-8, whether it holds a UTF-8 multi-byte
+    character), read in blocks; stops as soon as both answers are known."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    valid, multibyte = True, False
+    while block := binary.read(_SCAN_BYTES):
+        if valid:
+            try:
+                decoder.decode(block, final=False)
+            except UnicodeDecodeError:
+                valid = False
+        multibyte = multibyte or _UTF8_MULTIBYTE.search(block) is not None
+        if multibyte and not valid:
+            break
+    if valid:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            valid = False  # the file ends inside a character
+    return valid, multibyte
+
+
+def _bounded_lines(
+    binary: IO[bytes], limits: InputLimits, file: str
+) -> Iterator[tuple[int, bytes]]:
+    """Numbered lines, refusing one longer than the limit before it is read whole."""
+    most = limits.line_max_bytes
+    number = 0
+    while line := binary.readline(most + 1):
+        number += 1
+        if len(line) > most:
+            raise ReaderError(
+                f"the line is longer than {limits.line_max_kb} KB: not a partner file",
+                file=file,
+                row=number,
+            )
+        yield number, line
+
+
+def _object_row(number: int, item: Any, limits: InputLimits) -> RawRow:
     if not isinstance(item, dict):
         return RawRow(number, {}, f"expected an object, found a {type(item).__name__}")
     values: dict[str, RawValue] = {}
-    problem = _flatten(item, "", values)
+    problem = _flatten(item, "", values, limits.json_max_depth)
     return RawRow(number, values, problem)
 
 
-def _flatten(obj: dict[str, Any], prefix: str, out: dict[str, RawValue]) -> str | None:
+def _flatten(obj: dict[str, Any], prefix: str, out: dict[str, RawValue], depth: int) -> str | None:
     """Nested objects become dotted keys; lists of scalars become multiple values."""
+    if depth <= 0:
+        return "the object is nested too deeply"
     for key, value in obj.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            problem = _flatten(value, f"{name}.", out)
+            problem = _flatten(value, f"{name}.", out, depth - 1)
             if problem:
                 return problem
         elif isinstance(value, list):

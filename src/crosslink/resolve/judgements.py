@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Select, func, select
 
 from crosslink.access import Clock, Event, Subject, SystemClock, append, load_records
 from crosslink.access import authorize as _authorize
-from crosslink.errors import AccessDenied, InvalidJudgement
+from crosslink.errors import InvalidJudgement
 from crosslink.resolve.cluster import Constraints, pair_key
 from crosslink.resolve.schema import entity_members, judgements, match_edges
 from crosslink.store.schema import records
@@ -64,7 +64,8 @@ def _record_of(conn: Connection, ref: str, subject: Subject | None) -> tuple[str
     if subject is not None:
         found = load_records(conn, subject, [row.uid])
         if row.uid not in found or not _authorize(subject, "view", found[row.uid]):
-            raise AccessDenied(f"record {ref} is not visible to {subject.username}")
+            # The same answer as for an unknown id: a refusal would tell that it exists.
+            raise InvalidJudgement(f"no record or entity {ref!r}")
     return row.uid, row.schema
 
 

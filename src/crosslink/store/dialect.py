@@ -61,6 +61,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _emit_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _short_writes)
     log.debug("engine for %s", engine.url.render_as_string(hide_password=True))
     return engine
 
@@ -70,7 +71,50 @@ def _disable_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _emit_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql(conn.get_execution_options().get(_BEGIN, "BEGIN"))
+
+
+# Execution options belong to one Connection object (a pooled DBAPI connection's ``info``
+# outlives it); the short-writes state is reset each time the option is set.
+_BEGIN = "crosslink_begin"
+_SHORT = "crosslink_short_writes"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def begin_immediately(conn: Connection) -> None:
+    """SQLite: the transactions of ``conn`` take the write lock at BEGIN, waiting for it
+    (busy timeout). A deferred transaction that read before another committed cannot take
+    the lock later: it fails at once ("database is locked") instead of queueing. For units
+    of work that read, then write what they read (imports, forms). PostgreSQL: nothing."""
+    if is_sqlite(conn.engine):
+        conn.execution_options(**{_BEGIN: "BEGIN IMMEDIATE"})
+
+
+def short_writes(conn: Connection) -> None:
+    """Commit each run of writes on ``conn`` as soon as a read follows it, and (SQLite) take
+    the write lock only for that run. For read-mostly units of work (a page view and its
+    audit entry): a long read never holds the one SQLite write lock or the audit head's row
+    lock, so it stalls no one; a run of writes (one audit append) stays atomic. The price:
+    reads after a write see a newer snapshot than the reads before it."""
+    conn.execution_options(**{_SHORT: True})
+    conn.info[_SHORT] = "read"
+
+
+def _short_writes(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    if not conn.get_execution_options().get(_SHORT) or conn.in_nested_transaction():
+        return  # (a savepoint's work stays in its transaction: a commit would end it)
+    state = conn.info.get(_SHORT, "read")
+    writing = statement.lstrip()[:7].upper().startswith(_WRITES)
+    if writing == (state == "write"):
+        return
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "sqlite":
+        if dbapi.in_transaction:
+            dbapi.execute("COMMIT")
+        dbapi.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
+    elif not writing:
+        dbapi.commit()
+    conn.info[_SHORT] = "write" if writing else "read"
 
 
 def share_across_threads(engine: Engine) -> None:
@@ -88,6 +132,13 @@ def share_across_threads(engine: Engine) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def is_busy(exc: Exception) -> bool:
+    """Whether a database error says another writer holds the lock (SQLite's "database is
+    locked", PostgreSQL's lock timeout)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "lock timeout" in text or "database is busy" in text
 
 
 def seen_by_other_connections(conn: Connection) -> bool:

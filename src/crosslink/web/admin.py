@@ -4,6 +4,7 @@ role."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -14,6 +15,7 @@ from crosslink.access import search as audit_search
 from crosslink.api import admin, uploads
 from crosslink.api.deps import FormUser, Svc, UoW, WebUser
 from crosslink.ingest import bundled_mappings
+from crosslink.ingest.limits import InputLimits
 from crosslink.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -41,6 +43,7 @@ def import_validate(
         file.filename or "upload",
         file.file,
         max_bytes=services.settings.upload_max_mb * 1024 * 1024,
+        keep=dt.timedelta(minutes=services.settings.upload_keep_minutes),
     )
     try:
         summary = uploads.run_import(
@@ -51,6 +54,7 @@ def import_validate(
             source_id=source_id,
             dry_run=True,
             chunk_size=services.settings.import_chunk_size,
+            limits=InputLimits.from_settings(services.settings),
         )
     except BaseException:
         uploads.discard(staged)
@@ -87,6 +91,7 @@ def import_commit(
         source_id=source_id,
         dry_run=False,
         chunk_size=services.settings.import_chunk_size,
+        limits=InputLimits.from_settings(services.settings),
     )
     uploads.discard(staged)
     return page(

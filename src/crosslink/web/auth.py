@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crosslink.access import Event, Password, append, end_session, login
+from crosslink.access.uploads import discard_uploads_of
 from crosslink.api.deps import JUSTIFICATION_COOKIE, SESSION_COOKIE, FormUser, Svc, UoW
 from crosslink.api.v1 import set_session_cookie
 from crosslink.errors import CsrfRejected
@@ -89,6 +90,7 @@ def login_submit(
 @router.post("/logout")
 def logout(request: Request, user: FormUser, uow: UoW, services: Svc) -> Response:
     end_session(uow.conn, request.cookies.get(SESSION_COOKIE, ""), services.clock)
+    discard_uploads_of(services.upload_dir, user.username)
     append(uow.conn, user, Event("logout", {"session": "web"}), clock=services.clock)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
