@@ -21,6 +21,7 @@ from crosslink.demo.partners import PARTNER_DIR
 from crosslink.ingest import ImportRequest, import_file, load_mapping
 from crosslink.resolve import ResolveOptions, explain, resolve, review_queue
 from crosslink.resolve._pairs import Edge, EdgeArrays
+from crosslink.resolve.rules import rule_set
 from crosslink.resolve.schema import entity_members, match_edges
 from crosslink.store import Store
 from crosslink.store.schema import records
@@ -30,6 +31,10 @@ from tests.conftest import fresh_store
 SEED = 11
 SCALE = 2000
 HELD_BACK = "nl_police_export.ftm.jsonl"
+
+NAMESAKES = rule_set(add=["sole-namesake", "shared-ties", "shared-associates"])
+"""The rules ``make run`` resolves the demo world with: its bank reports and inspections
+name people by name alone."""
 
 
 @dataclass
@@ -96,7 +101,7 @@ def resolved(
     with fresh_store(request, request.param, tmp_path_factory.mktemp("resolve-store")) as store:
         with store.transaction() as conn:
             import_files(conn, small_world.out, None, {HELD_BACK})
-            resolve(conn, ResolveOptions())
+            resolve(conn, ResolveOptions(rules=NAMESAKES))
         yield Resolved(store, small_world)
 
 
