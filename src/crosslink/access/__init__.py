@@ -19,7 +19,6 @@ from crosslink.access.audit import (
     verify,
 )
 from crosslink.access.audit_views import AuditQuery, export_csv, export_jsonl, search, verify_export
-from crosslink.access.clock import Clock, FixedClock, SystemClock
 from crosslink.access.consult import Consultation, authorize_import, consult_records, log_collection
 from crosslink.access.directory import (
     Agency,
@@ -87,6 +86,7 @@ from crosslink.access.sessions import (
 )
 from crosslink.access.tokens import issue_token, list_tokens, revoke_token, token_subject
 from crosslink.access.uploads import safe_upload_name
+from crosslink.clock import Clock, FixedClock, SystemClock
 
 __all__ = [
     "ACTIONS",

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select, update
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock, SystemClock
 from crosslink.access.directory import get_agency
 from crosslink.access.filters import load_records
 from crosslink.access.policy import Subject, authorize
@@ -24,6 +23,7 @@ from crosslink.access.schema import (
     source_agencies,
     users,
 )
+from crosslink.clock import Clock, SystemClock
 from crosslink.errors import AccessDenied, Conflict, InvalidValue, NotFound
 from crosslink.store.schema import sources
 
