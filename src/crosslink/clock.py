@@ -1,9 +1,15 @@
-"""The clock behind every expiry and rate limit: real in service, fixed in tests."""
+"""The clock behind every expiry, rate limit and deadline: real in service, fixed in tests;
+and the working-day calendars that deadlines count in."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import holidays
 
 
 class Clock(Protocol):
@@ -37,3 +43,38 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Working days where a procedure runs: weekends and the public holidays of one country
+    (and subdivision, where holidays differ inside it), from the maintained ``holidays``
+    package, in that place's time zone."""
+
+    country: str
+    timezone: str
+    subdivision: str | None = None
+
+    def local_date(self, at: dt.datetime) -> dt.date:
+        """The calendar day ``at`` falls on where the procedure runs."""
+        return as_utc(at).astimezone(ZoneInfo(self.timezone)).date()
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in _holidays(self.country, self.subdivision, day.year)
+
+    def add_working_days(self, start: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``start`` (``start`` itself never counts)."""
+        if count < 0:
+            raise ValueError("count must be zero or more")
+        day = start
+        while count:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                count -= 1
+        return day
+
+
+@cache
+def _holidays(country: str, subdivision: str | None, year: int) -> frozenset[dt.date]:
+    found = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    return frozenset(found.keys())

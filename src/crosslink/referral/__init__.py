@@ -1,0 +1,1 @@
+"""The victim referral mechanism."""
