@@ -20,6 +20,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from crosslink.access.retention import add_months
 from crosslink.access.roles import load_roles
 from crosslink.clock import Calendar
 from crosslink.errors import ModelError
@@ -43,7 +44,7 @@ class Length(_Strict):
         if self.working_days is not None:
             return calendar.add_working_days(start, self.working_days)
         if self.months is not None:
-            return _add_months(start, self.months)
+            return add_months(start, self.months)
         return start + dt.timedelta(days=self.days or 0)
 
     def count(self) -> int:
@@ -292,18 +293,6 @@ def _check_reachable(p: Procedure) -> Iterable[Problem]:
             yield ("states", name), f"state {name!r} cannot be reached from {p.start!r}"
         elif not state.final and not p.leaving(name):
             yield ("states", name), f"state {name!r} is a dead end: no transition leaves it"
-
-
-def _add_months(start: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, or the month's last day (31 January + 1 = 28/29 Feb)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    for day in range(start.day, 27, -1):
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
-    return dt.date(year, month, min(start.day, 28))
 
 
 JURISDICTIONS = ("BE", "NL", "UK")
