@@ -121,7 +121,7 @@ def _decide(subject: Subject, name: str, role: Role, action: str, resource: Reso
         if action != "import":
             return Decision(False, f"{action} is not an action on a source")
         return _decide_source(subject, name, role, resource)
-    if action not in RECORD_ACTIONS:
+    if action not in RECORD_ACTIONS or not isinstance(resource, RecordResource):
         return Decision(False, f"{action} is not an action on a record")
     return _decide_record(subject, name, role, action, resource)
 

@@ -109,6 +109,7 @@ class Procedure(_Strict):
     calendar: CalendarSpec
     destinations: tuple[Destination, ...] = Field(min_length=1)
     documents: dict[str, str]
+    opened_by: tuple[str, ...] = Field(min_length=1)
     start: str
     states: dict[str, StateSpec]
     transitions: tuple[TransitionSpec, ...] = Field(min_length=1)
@@ -155,7 +156,7 @@ class _Lines:
 def _index(
     node: yaml.Node, path: tuple[str | int, ...], out: dict[tuple[str | int, ...], int]
 ) -> None:
-    out[path] = node.start_mark.line + 1
+    out.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             out[(*path, key.value)] = key.start_mark.line + 1
@@ -223,6 +224,9 @@ def _check_names(p: Procedure) -> Iterable[Problem]:
 
 def _check_transitions(p: Procedure) -> Iterable[Problem]:
     roles = set(load_roles().roles)
+    for i, role in enumerate(p.opened_by):
+        if role not in roles:
+            yield ("opened_by", i), f"opened_by: unknown role {role!r}"
     for i, t in enumerate(p.transitions):
         for state in t.from_:
             if state not in p.states:
@@ -282,9 +286,9 @@ def _check_clocks(p: Procedure) -> Iterable[Problem]:
 def _check_reachable(p: Procedure) -> Iterable[Problem]:
     reached, frontier = {p.start}, [p.start]
     while frontier:
-        state = frontier.pop()
-        for t in p.leaving(state):
-            nxt = p.target(t, state)
+        current = frontier.pop()
+        for t in p.leaving(current):
+            nxt = p.target(t, current)
             if nxt not in reached:
                 reached.add(nxt)
                 frontier.append(nxt)

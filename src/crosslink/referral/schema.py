@@ -36,6 +36,8 @@ referrals = Table(
     Column("guardian", Text),
     Column("exploitation", String(64)),
     Column("sector", String(64)),
+    Column("means_of_control", Text),  # codes of the model's means_of_control, comma-separated
+    Column("identified_by", String(64), nullable=False),  # the agency that identified
     Column("outcome", Text),
     Column("opened_at", DateTime(timezone=True), nullable=False),
     Column("closed_at", DateTime(timezone=True)),
