@@ -48,7 +48,12 @@ def test_a_broken_procedure_is_refused_with_its_line(path: Path) -> None:
 
 
 def test_the_bad_cases_cover_the_named_inconsistencies() -> None:
-    assert {p.stem for p in BAD} >= {"unreachable", "nobody_owns_clock", "to_nowhere", "unknown_role"}
+    assert {p.stem for p in BAD} >= {
+        "unreachable",
+        "nobody_owns_clock",
+        "to_nowhere",
+        "unknown_role",
+    }
 
 
 def test_an_unknown_jurisdiction_names_the_known_ones() -> None:
