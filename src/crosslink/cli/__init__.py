@@ -16,6 +16,7 @@ from crosslink.cli import (
     _fingerprints,
     _imports,
     _network,
+    _referral,
     _resolve,
     _serve,
 )
@@ -58,6 +59,7 @@ _serve.register(app)
 _network.register(app)
 _fingerprints.register(app)
 _entities.register(app)
+_referral.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,12 +20,20 @@ from crosslink.access.filters import visible_records
 from crosslink.access.policy import Subject
 from crosslink.access.schema import users
 from crosslink.clock import Clock, SystemClock
-from crosslink.errors import AccessDenied, NotFound
+from crosslink.errors import AccessDenied, InvalidValue, NotFound
 from crosslink.referral.procedure import load_procedure
 from crosslink.referral.schema import referral_clocks, referral_documents, referral_steps, referrals
 
 Scope = Literal["mine", "agency", "role"]
 """Whose clocks: the referrals I hold, my agency's, or every visible one my roles must act on."""
+SCOPES: tuple[Scope, ...] = ("mine", "agency", "role")
+
+
+def parse_scope(text: str) -> Scope:
+    for scope in SCOPES:
+        if scope == text:
+            return scope
+    raise InvalidValue(f"scope {text!r}: use one of {', '.join(SCOPES)}")
 
 
 @dataclass(frozen=True)
