@@ -20,6 +20,7 @@ from tests.access.helpers import (
 )
 
 T0 = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
+PASSWORD = "a long enough password for tests"
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,12 @@ def _world(conn: Connection) -> World:
     ):
         make_agency(conn, agency, kind)
     people = {
-        "payoke": make_user(conn, "ann", "payoke", ["caseworker"]),
-        "pagasa": make_user(conn, "pia", "pag-asa", ["caseworker"]),
-        "ukcentre": make_user(conn, "uma", "uk-centre", ["caseworker"]),
-        "police": make_user(conn, "piet", "police", ["investigator"]),
-        "immigration": make_user(conn, "ivo", "ca", ["immigration_officer"]),
-        "rapporteur": make_user(conn, "rita", "myria", ["rapporteur"]),
+        "payoke": make_user(conn, "ann", "payoke", ["caseworker"], PASSWORD),
+        "pagasa": make_user(conn, "pia", "pag-asa", ["caseworker"], PASSWORD),
+        "ukcentre": make_user(conn, "uma", "uk-centre", ["caseworker"], PASSWORD),
+        "police": make_user(conn, "piet", "police", ["investigator"], PASSWORD),
+        "immigration": make_user(conn, "ivo", "ca", ["immigration_officer"], PASSWORD),
+        "rapporteur": make_user(conn, "rita", "myria", ["rapporteur"], PASSWORD),
     }
     uids = {}
     for centre, user in (("payoke", "ann"), ("uk-centre", "uma")):
