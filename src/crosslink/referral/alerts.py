@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, func, select
 
 from crosslink.access.audit import Event, append
-from crosslink.access.filters import visible_records
+from crosslink.access.filters import record_filter
 from crosslink.access.policy import Subject
 from crosslink.access.schema import source_agencies
 from crosslink.clock import Clock
@@ -64,7 +64,8 @@ def retrafficking_alerts(
             ),
         )
         .outerjoin(source_agencies, source_agencies.c.source_id == later.c.source_id)
-        .where(referrals.c.record_uid.in_(visible_records(actor)))
+        .join(records, records.c.uid == referrals.c.record_uid)
+        .where(record_filter(actor, "view"))
         .group_by(
             referrals.c.id,
             referrals.c.state,

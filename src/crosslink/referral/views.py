@@ -16,13 +16,14 @@ from sqlalchemy import Connection, Select, select
 
 from crosslink.access.audit import Event, append
 from crosslink.access.consult import consult_records
-from crosslink.access.filters import visible_records
+from crosslink.access.filters import record_filter
 from crosslink.access.policy import Subject
 from crosslink.access.schema import users
 from crosslink.clock import Clock, SystemClock
 from crosslink.errors import AccessDenied, InvalidValue, NotFound
 from crosslink.referral.procedure import load_procedure
 from crosslink.referral.schema import referral_clocks, referral_documents, referral_steps, referrals
+from crosslink.store.schema import records
 
 Scope = Literal["mine", "agency", "role"]
 """Whose clocks: the referrals I hold, my agency's, or every visible one my roles must act on."""
@@ -125,10 +126,17 @@ def _summaries(conn: Connection, query: Select[tuple[object, ...]]) -> list[Summ
 
 
 def _base(actor: Subject) -> Select[tuple[object, ...]]:
-    return (
-        select(referrals, users.c.username)
-        .join(users, users.c.id == referrals.c.caseworker_id)
-        .where(referrals.c.record_uid.in_(visible_records(actor)))
+    return _visible(
+        select(referrals, users.c.username).join(users, users.c.id == referrals.c.caseworker_id),
+        actor,
+    )
+
+
+def _visible(query: Select[tuple[object, ...]], actor: Subject) -> Select[tuple[object, ...]]:
+    """Only referrals whose victim's record the actor may view: the policy's own WHERE clause
+    on the joined record, evaluated row by row (no list of every visible record is built)."""
+    return query.join(records, records.c.uid == referrals.c.record_uid).where(
+        record_filter(actor, "view")
     )
 
 
@@ -206,16 +214,16 @@ def due_clocks(
     for the scope asked; soonest first. Audited (referral ids only)."""
     now = (clock or SystemClock()).now()
     horizon = now.date() + dt.timedelta(days=within_days + 1)  # time zones differ by < 1 day
-    query = (
+    query = _visible(
         select(referral_clocks, referrals.c.jurisdiction)
         .join(referrals, referrals.c.id == referral_clocks.c.referral_id)
         .where(
             referral_clocks.c.stopped_at.is_(None),
             referral_clocks.c.kind == "deadline",
             referral_clocks.c.due_on <= horizon,
-            referrals.c.record_uid.in_(visible_records(actor)),
         )
-        .order_by(referral_clocks.c.due_on, referral_clocks.c.referral_id)
+        .order_by(referral_clocks.c.due_on, referral_clocks.c.referral_id),
+        actor,
     )
     if scope == "role":
         query = query.where(referral_clocks.c.owner_role.in_(sorted(actor.roles)))

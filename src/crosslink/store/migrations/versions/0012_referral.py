@@ -40,6 +40,8 @@ def upgrade() -> None:
         sa.Column("guardian", sa.Text(), nullable=True),
         sa.Column("exploitation", sa.String(length=64), nullable=True),
         sa.Column("sector", sa.String(length=64), nullable=True),
+        sa.Column("means_of_control", sa.Text(), nullable=True),
+        sa.Column("identified_by", sa.String(length=64), nullable=False),
         sa.Column("outcome", sa.Text(), nullable=True),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
@@ -94,7 +96,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_referral_clocks")),
     )
     _index("referral_clocks", "referral_id")
-    _index("referral_clocks", "due_on")
+    _index("referral_clocks", "stopped_at", "due_on")
     op.add_column("consents", sa.Column("purpose", sa.String(length=64), nullable=True))
 
 
