@@ -136,3 +136,23 @@ def test_another_centre_is_refused_and_the_refusal_logged(
             .all()
         )
     assert "pia" in denied
+
+
+def test_the_json_api(desk: tuple[World, FixedClock, int, Client], store: Store) -> None:
+    _, _, rid, client = desk
+    listed = client.get("/api/v1/referrals")
+    assert listed.status_code == 200, listed.text
+    assert [r["id"] for r in listed.json()] == [rid]
+    due = client.get("/api/v1/referrals/due", params={"within_days": 7})
+    assert [(c["referral_id"], c["status"]) for c in due.json()] == [(rid, "due")]
+    assert client.get(f"/api/v1/referrals/{rid}").status_code == 422  # no justification
+    one = client.get(f"/api/v1/referrals/{rid}", params={"justification": "support"})
+    assert one.status_code == 200, one.text
+    assert one.json()["summary"]["state"] == "reflection"
+    assert {n["transition"] for n in one.json()["next_steps"]} == {"statement", "transfer", "close"}
+    body = {"transition": "statement", "documents": {"statement": "PV 1", "phase2_document": "OE"}}
+    made = client.post(f"/api/v1/referrals/{rid}/steps", json=body)
+    assert (made.status_code, made.json()) == (201, {"state": "document_3_months"})
+    again = client.post(f"/api/v1/referrals/{rid}/steps", json=body)
+    assert again.status_code == 422 and "cannot be made" in again.text
+    assert client.get("/api/v1/referrals/999").status_code == 404

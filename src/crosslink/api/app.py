@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from crosslink.access import Clock, IdentityProvider, LocalPasswordProvider, SystemClock
-from crosslink.api import entities, network, problems, v1, v1_admin
+from crosslink.api import entities, network, problems, referral, v1, v1_admin
 from crosslink.api.deps import Services
 from crosslink.api.headers import SecurityHeaders
 from crosslink.settings import Settings
@@ -66,6 +66,7 @@ def create_app(
     app.include_router(entities.router)  # before v1's /entities/{ref}
     app.include_router(v1.router)
     app.include_router(v1_admin.router)
+    app.include_router(referral.router)
     app.include_router(network.router)
     app.include_router(web_router)
     static = Path(str(resources.files("crosslink.web").joinpath("static")))
