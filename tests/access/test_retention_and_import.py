@@ -8,21 +8,20 @@ import pytest
 from sqlalchemy import Connection, String, Text, select
 
 from crosslink.access import (
-    ConsentGrant,
     Subject,
     consult_records,
     due_for_review,
     erase_records,
     load_retention,
-    open_case,
-    record_consent,
     verify,
 )
-from crosslink.access.grants import add_records, assign_source
+from crosslink.access.grants import assign_source
 from crosslink.access.retention import add_months
 from crosslink.access.schema import audit_log, erasures, record_reviews
+from crosslink.cases import add_records, open_case
 from crosslink.errors import AccessDenied, JustificationRequired
 from crosslink.ingest import ImportRequest, import_file, parse_mapping
+from crosslink.referral.consent import ConsentGrant, record_consent
 from crosslink.store import Store
 from crosslink.store.schema import metadata, records
 from crosslink.store.sources import Source, add_source

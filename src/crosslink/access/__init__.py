@@ -19,7 +19,6 @@ from crosslink.access.audit import (
     verify,
 )
 from crosslink.access.audit_views import AuditQuery, export_csv, export_jsonl, search, verify_export
-from crosslink.access.clock import Clock, FixedClock, SystemClock
 from crosslink.access.consult import Consultation, authorize_import, consult_records, log_collection
 from crosslink.access.directory import (
     Agency,
@@ -36,17 +35,10 @@ from crosslink.access.directory import (
 )
 from crosslink.access.filters import load_records, record_filter, visible_records
 from crosslink.access.grants import (
-    ConsentGrant,
     PermissionGrant,
-    add_member,
-    add_records,
     assign_source,
-    close_case,
     grant_permission,
-    open_case,
-    record_consent,
     revoke_permission,
-    withdraw_consent,
 )
 from crosslink.access.identity import (
     IdentityProvider,
@@ -62,6 +54,7 @@ from crosslink.access.policy import (
     Decision,
     RecordResource,
     SourceResource,
+    StepResource,
     Subject,
     SystemResource,
     authorize,
@@ -87,6 +80,7 @@ from crosslink.access.sessions import (
 )
 from crosslink.access.tokens import issue_token, list_tokens, revoke_token, token_subject
 from crosslink.access.uploads import safe_upload_name
+from crosslink.clock import Clock, FixedClock, SystemClock
 
 __all__ = [
     "ACTIONS",
@@ -97,7 +91,6 @@ __all__ = [
     "AuditQuery",
     "Checkpoint",
     "Clock",
-    "ConsentGrant",
     "Consultation",
     "Decision",
     "Due",
@@ -117,14 +110,13 @@ __all__ = [
     "RetentionRules",
     "SessionPolicy",
     "SourceResource",
+    "StepResource",
     "Subject",
     "SystemClock",
     "SystemResource",
     "User",
     "VerifyResult",
     "add_agency",
-    "add_member",
-    "add_records",
     "add_user",
     "append",
     "assign_source",
@@ -133,7 +125,6 @@ __all__ = [
     "bootstrap_admin",
     "check_csrf",
     "checkpoint",
-    "close_case",
     "consult_records",
     "create_session",
     "csrf_token",
@@ -155,8 +146,6 @@ __all__ = [
     "load_subject",
     "log_collection",
     "login",
-    "open_case",
-    "record_consent",
     "record_filter",
     "revoke_permission",
     "revoke_token",
@@ -171,5 +160,4 @@ __all__ = [
     "verify_export",
     "verify_password",
     "visible_records",
-    "withdraw_consent",
 ]

@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from crosslink.access.clock import Clock, SystemClock, as_utc
 from crosslink.access.policy import Subject
 from crosslink.access.schema import audit_head, audit_log
+from crosslink.clock import Clock, SystemClock, as_utc
 from crosslink.errors import AuditError, JustificationRequired
 
 ACTIONS = (

@@ -23,9 +23,9 @@ from crosslink.access.audit import (
     rows,
     stamp,
 )
-from crosslink.access.clock import Clock
 from crosslink.access.policy import Subject, SystemResource, authorize
 from crosslink.access.schema import audit_log
+from crosslink.clock import Clock
 from crosslink.errors import AccessDenied, AuditError
 from crosslink.store.export import safe_cell
 

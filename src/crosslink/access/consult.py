@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock
 from crosslink.access.filters import load_records
 from crosslink.access.grants import provider_of
 from crosslink.access.policy import Decision, SourceResource, Subject, authorize
+from crosslink.clock import Clock
 from crosslink.errors import AccessDenied, JustificationRequired
 
 LOG_ACTION = {

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock
 from crosslink.access.policy import Subject, SystemResource, authorize
 from crosslink.access.schema import signal_feedback
+from crosslink.clock import Clock
 from crosslink.errors import AccessDenied, InvalidValue, NotFound
 from crosslink.store.schema import batches
 

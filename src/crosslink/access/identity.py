@@ -21,7 +21,6 @@ import jwt
 from sqlalchemy import Connection, select, update
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock
 from crosslink.access.passwords import hash_password as _rehash
 from crosslink.access.passwords import needs_rehash, verify_password
 from crosslink.access.ratelimit import (
@@ -35,6 +34,7 @@ from crosslink.access.ratelimit import (
 )
 from crosslink.access.schema import users
 from crosslink.access.sessions import DEFAULT_SESSION, SessionPolicy, create_session
+from crosslink.clock import Clock
 
 
 @dataclass(frozen=True)

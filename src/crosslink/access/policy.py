@@ -59,7 +59,17 @@ class SystemResource:
     name: str
 
 
-Resource = RecordResource | SourceResource | SystemResource
+@dataclass(frozen=True)
+class StepResource:
+    """A step of a referral procedure on a presumed victim's record: the procedure names
+    the one role that makes it; the actor must also be allowed to view the record."""
+
+    step: str
+    role: str
+    record: RecordResource
+
+
+Resource = RecordResource | SourceResource | SystemResource | StepResource
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,8 @@ def authorize(subject: Subject, action: str, resource: Resource) -> Decision:
     book = load_roles()
     if not subject.roles:
         return Decision(False, f"user {subject.username} has no role")
+    if isinstance(resource, StepResource):
+        return _decide_step(subject, action, resource)
     denials: list[str] = []
     for name in sorted(subject.roles):
         decision = _decide(subject, name, book.role(name), action, resource)
@@ -85,6 +97,17 @@ def authorize(subject: Subject, action: str, resource: Resource) -> Decision:
             return decision
         denials.append(decision.reason)
     return Decision(False, "; ".join(denials))
+
+
+def _decide_step(subject: Subject, action: str, step: StepResource) -> Decision:
+    if action != "move":
+        return Decision(False, f"{action} is not an action on a referral step")
+    if step.role not in subject.roles:
+        return Decision(False, f"step {step.step} is made by the role {step.role} only")
+    seen = authorize(subject, "view", step.record)
+    if not seen:
+        return Decision(False, f"step {step.step}: {seen.reason}")
+    return Decision(True, f"role {step.role} may make step {step.step}", seen.conditions)
 
 
 def _decide(subject: Subject, name: str, role: Role, action: str, resource: Resource) -> Decision:
@@ -98,7 +121,7 @@ def _decide(subject: Subject, name: str, role: Role, action: str, resource: Reso
         if action != "import":
             return Decision(False, f"{action} is not an action on a source")
         return _decide_source(subject, name, role, resource)
-    if action not in RECORD_ACTIONS:
+    if action not in RECORD_ACTIONS or not isinstance(resource, RecordResource):
         return Decision(False, f"{action} is not an action on a record")
     return _decide_record(subject, name, role, action, resource)
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, select, update
 
-from crosslink.access.clock import as_utc
 from crosslink.access.schema import login_attempts
+from crosslink.clock import as_utc
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, and_, delete, select, update
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock, SystemClock, as_utc
 from crosslink.access.filters import load_records
 from crosslink.access.policy import Subject, authorize
 from crosslink.access.schema import agencies, erasures, record_reviews, source_agencies
+from crosslink.clock import Clock, SystemClock, as_utc
 from crosslink.errors import AccessDenied, InvalidValue, ModelError, NotFound
 from crosslink.store.dialect import MAX_IN_PARAMS
 from crosslink.store.schema import metadata, records, rejections

@@ -100,6 +100,7 @@ consents = Table(
     Column("reference", Text),
     Column("recipient_agency_id", String(64), ForeignKey("agencies.id")),
     Column("recipient_kind", String(32)),
+    Column("purpose", String(64)),  # migration 0012: what the sharing is for (referral …)
     Column("recorded_by", String(200), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("withdrawn_at", DateTime(timezone=True)),

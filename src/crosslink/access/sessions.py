@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select, update
 
-from crosslink.access.clock import Clock, as_utc
 from crosslink.access.policy import Subject
 from crosslink.access.schema import agencies, sessions, user_roles, users
+from crosslink.clock import Clock, as_utc
 from crosslink.errors import AuthenticationFailed, CsrfRejected
 
 

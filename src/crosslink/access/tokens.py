@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select, update
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock, as_utc
 from crosslink.access.directory import load_subject
 from crosslink.access.policy import Subject
 from crosslink.access.schema import api_tokens, users
 from crosslink.access.sessions import token_hash
+from crosslink.clock import Clock, as_utc
 from crosslink.errors import AccessDenied, AuthenticationFailed, InvalidValue, NotFound
 
 SCOPES = ("records:read", "records:export", "import", "audit:read", "stats:read")

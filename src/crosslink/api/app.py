@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from crosslink.access import Clock, IdentityProvider, LocalPasswordProvider, SystemClock
 from crosslink.access.uploads import sweep_uploads
-from crosslink.api import entities, network, problems, stats, v1, v1_admin
+from crosslink.api import entities, network, problems, referral, stats, v1, v1_admin
 from crosslink.api.bodies import BoundedBodies
 from crosslink.api.deps import Services
 from crosslink.api.headers import SecurityHeaders
@@ -77,6 +77,7 @@ def create_app(
     app.include_router(entities.router)  # before v1's /entities/{ref}
     app.include_router(v1.router)
     app.include_router(v1_admin.router)
+    app.include_router(referral.router)
     app.include_router(network.router)
     app.include_router(stats.router)
     app.include_router(web_router)

@@ -16,6 +16,7 @@ from crosslink.cli import (
     _fingerprints,
     _imports,
     _network,
+    _referral,
     _resolve,
     _screen,
     _serve,
@@ -62,6 +63,7 @@ _fingerprints.register(app)
 _entities.register(app)
 _screen.register(app)
 _stats.register(app)
+_referral.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

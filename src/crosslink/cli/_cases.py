@@ -5,22 +5,18 @@ from __future__ import annotations
 import typer
 
 from crosslink.access.feedback import STATUSES, feedback_on_my_signals, give_feedback
-from crosslink.access.grants import (
-    ConsentGrant,
-    PermissionGrant,
-    add_member,
-    add_records,
-    close_case,
-    grant_permission,
-    open_case,
-    record_consent,
-    revoke_permission,
-    withdraw_consent,
-)
+from crosslink.access.grants import PermissionGrant, grant_permission, revoke_permission
+from crosslink.cases import add_member, add_records, close_case, list_cases, open_case
 from crosslink.cli._access import AS_USER, who
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
 from crosslink.errors import AccessDenied
+from crosslink.referral.consent import (
+    ConsentGrant,
+    list_consents,
+    record_consent,
+    withdraw_consent,
+)
 from crosslink.screen.inbox import incoming_signals
 
 
@@ -32,12 +28,14 @@ def register(app: typer.Typer) -> None:
     case_app.command("add-member")(case_add_member)
     case_app.command("add-records")(case_add_records)
     case_app.command("close")(case_close)
+    case_app.command("list")(case_list)
     app.add_typer(case_app, name="case")
     consent_app = typer.Typer(
         help="Consent or legal basis for a victim's record.", no_args_is_help=True
     )
     consent_app.command("record")(consent_record)
     consent_app.command("withdraw")(consent_withdraw)
+    consent_app.command("list")(consent_list)
     app.add_typer(consent_app, name="consent")
     permission_app = typer.Typer(
         help="A provider's permission to disseminate (H2) or to disclose in court (H1).",
@@ -107,10 +105,11 @@ def consent_record(
     recipient_agency: str = typer.Option(None, help="One recipient agency."),
     recipient_kind: str = typer.Option(None, help="Every agency of a kind (police …)."),
     reference: str = typer.Option(None, help="The signed form, or the article of law."),
+    purpose: str = typer.Option(None, help="What the sharing is for (referral …)."),
     as_user: str = AS_USER,
 ) -> None:
     """Record a victim's consent (or a legal basis) to share the record with a recipient."""
-    grant = ConsentGrant(record_uid, basis, recipient_agency, recipient_kind, reference)
+    grant = ConsentGrant(record_uid, basis, recipient_agency, recipient_kind, reference, purpose)
     with state(ctx).store().transaction() as conn:
         consent_id = record_consent(conn, who(conn, as_user), grant)
     typer.echo(f"consent {consent_id} recorded")
@@ -123,6 +122,54 @@ def consent_withdraw(
     with state(ctx).store().transaction() as conn:
         withdraw_consent(conn, who(conn, as_user), consent_id)
     typer.echo(f"consent {consent_id} withdrawn")
+
+
+def case_list(ctx: typer.Context, as_user: str = AS_USER) -> None:
+    """The investigation cases you are a member of (all of them for an administrator)."""
+    with state(ctx).store().transaction() as conn:
+        found = list_cases(conn, who(conn, as_user))
+    print_table(
+        ["case", "title", "lead", "status", "members", "records", "opened"],
+        [
+            [
+                c.id,
+                c.title,
+                c.lead_agency_id,
+                c.status,
+                str(c.members),
+                str(c.records),
+                c.created_at.strftime("%Y-%m-%d"),
+            ]
+            for c in found
+        ],
+    )
+
+
+def consent_list(
+    ctx: typer.Context,
+    record_uid: str = typer.Option(None, "--record", help="Only this record's consents."),
+    as_user: str = AS_USER,
+) -> None:
+    """Consents on your agency's records: recipient, purpose, given, withdrawn."""
+    with state(ctx).store().transaction() as conn:
+        found = list_consents(conn, who(conn, as_user), record_uid)
+    print_table(
+        ["id", "record", "basis", "recipient", "purpose", "reference", "by", "given", "withdrawn"],
+        [
+            [
+                str(c.id),
+                c.record_uid,
+                c.basis,
+                c.recipient,
+                c.purpose or "any",
+                c.reference or "",
+                c.recorded_by,
+                c.recorded_at.strftime("%Y-%m-%d %H:%M"),
+                c.withdrawn_at.strftime("%Y-%m-%d %H:%M") if c.withdrawn_at else "",
+            ]
+            for c in found
+        ],
+    )
 
 
 def permission_grant(

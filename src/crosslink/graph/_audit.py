@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock
 from crosslink.access.policy import Subject
+from crosslink.clock import Clock
 from crosslink.errors import JustificationRequired
 
 

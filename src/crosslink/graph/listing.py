@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from crosslink.access.clock import Clock
 from crosslink.access.policy import Subject
+from crosslink.clock import Clock
 from crosslink.errors import JustificationRequired
 from crosslink.graph._audit import log_network_access
 from crosslink.graph._network import Network

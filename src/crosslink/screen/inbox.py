@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, select
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock
 from crosslink.access.policy import Subject, SystemResource, authorize
 from crosslink.access.schema import agencies, signal_feedback, source_agencies
+from crosslink.clock import Clock
 from crosslink.store.schema import batches
 
 NEW = "new"

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock, SystemClock
 from crosslink.access.filters import visible_records
 from crosslink.access.policy import Subject
+from crosslink.clock import Clock, SystemClock
 from crosslink.model.types import email as email_type
 from crosslink.model.types import handle as handle_type
 from crosslink.model.types import phone as phone_type

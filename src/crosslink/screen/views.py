@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, select
 
-from crosslink.access.clock import Clock
 from crosslink.access.consult import consult_records
 from crosslink.access.filters import visible_records
 from crosslink.access.policy import Subject
+from crosslink.clock import Clock
 from crosslink.screen.errors import NoScreening
 from crosslink.screen.run import latest_run
 from crosslink.screen.schema import screen_clusters, screen_results

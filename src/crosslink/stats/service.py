@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock, SystemClock
 from crosslink.access.policy import Subject, SystemResource, authorize
+from crosslink.clock import Clock, SystemClock
 from crosslink.errors import AccessDenied
 from crosslink.stats.count import Population, count_population
 from crosslink.stats.disclosure import Method, Published, protect
