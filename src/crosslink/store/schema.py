@@ -153,10 +153,11 @@ rejections = Table(
 def all_tables() -> MetaData:
     """The metadata with every room's tables declared, for migrations and schema checks.
 
-    The rooms (access, resolve) declare their tables on :data:`metadata` in their own
+    The rooms (access, resolve, exchange) declare their tables on :data:`metadata` in their own
     ``schema`` modules; importing them here, late, keeps the store free of import cycles.
     """
     import crosslink.access.schema
+    import crosslink.exchange.schema
     import crosslink.resolve.schema  # noqa: F401
 
     return metadata
