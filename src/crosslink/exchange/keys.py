@@ -33,7 +33,7 @@ from crosslink.exchange.schema import exchange_keys
 
 KEY_FORMAT = "crosslink-agency-key/1"
 MIN_PASSPHRASE = 12
-_RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
+RAW_PUBLIC = serialization.Encoding.Raw, serialization.PublicFormat.Raw
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Unlocked:
     opener: X25519PrivateKey
 
 
-def _b64(raw: bytes) -> str:
+def b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
@@ -123,8 +123,8 @@ def rotate_keys(
 def _new_pair(conn: Connection, actor: Subject, passphrase: str, clock: Clock) -> AgencyKey:
     secret = serialization.BestAvailableEncryption(_check_passphrase(passphrase))
     signer, opener = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
-    sign_public = _b64(signer.public_key().public_bytes(*_RAW))
-    box_public = _b64(opener.public_key().public_bytes(*_RAW))
+    sign_public = b64(signer.public_key().public_bytes(*RAW_PUBLIC))
+    box_public = b64(opener.public_key().public_bytes(*RAW_PUBLIC))
     pem = serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, secret
     values: dict[str, Any] = {
         "key_id": _digest(sign_public, box_public)[:16],
@@ -177,7 +177,7 @@ def publish_key(conn: Connection, agency_id: str, passphrase: str) -> str:
         "box_public": unlocked.key.box_public,
     }
     signature = unlocked.signer.sign(canonical(body).encode("utf-8"))
-    return json.dumps({**body, "signature": _b64(signature)}, indent=2) + "\n"
+    return json.dumps({**body, "signature": b64(signature)}, indent=2) + "\n"
 
 
 def import_partner_key(
