@@ -53,7 +53,7 @@ class Side:
             )
 
 
-def make_side(store: Store, own: Agency, partners: list[Agency]) -> Side:
+def make_side(store: Store, own: Agency, partners: list[Agency], *, keys: bool = True) -> Side:
     with store.transaction() as conn:
         for agency in (own, *partners):
             add_agency(conn, agency if agency is own else _foreign(agency))
@@ -61,8 +61,9 @@ def make_side(store: Store, own: Agency, partners: list[Agency]) -> Side:
             name = "administrator" if role == "admin" else "analyst"
             add_user(conn, NewUser(f"{own.id}-{role}", own.id, frozenset({name})))
     side = Side(store, own)
-    with store.transaction() as conn:
-        create_keys(conn, side.subject("admin"), PASSPHRASE)
+    if keys:
+        with store.transaction() as conn:
+            create_keys(conn, side.subject("admin"), PASSPHRASE)
     return side
 
 

@@ -13,6 +13,7 @@ from crosslink.cli import (
     _data,
     _demo,
     _entities,
+    _exchange,
     _fingerprints,
     _imports,
     _network,
@@ -58,6 +59,7 @@ _serve.register(app)
 _network.register(app)
 _fingerprints.register(app)
 _entities.register(app)
+_exchange.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
