@@ -154,3 +154,72 @@ def test_an_analyst_cannot_open_a_package_nor_manage_keys(
     assert code == 1 and "administrators" in err
     code, _, err = be_cli("exchange", "keys", "create")
     assert code == 1 and "--as USER" in err
+
+
+def test_a_request_is_registered_listed_and_answered_from_the_command_line(
+    desks: tuple[Side, Invoke, Side, Invoke],
+) -> None:
+    _, be_cli, _, _ = desks
+    said = _ok(
+        be_cli(
+            "exchange",
+            "request",
+            "add",
+            "--direction",
+            "in",
+            "--partner",
+            "gb-nca",
+            "--reference",
+            "NCA/42",
+            "--urgency",
+            "urgent-direct",
+            "--summary",
+            "Ion Popescu, born 1990?",
+            "--received",
+            "2026-03-02T22:30+01:00",
+            "--as",
+            "be-fedpol-analyst",
+        )
+    )
+    assert "due 2026-03-03T06:30+01:00" in said
+    listed = _ok(be_cli("exchange", "request", "due", "--as", "be-fedpol-analyst"))
+    assert "NCA/42" in listed and "overdue" in listed and "Popescu" not in listed
+    shown = _ok(
+        be_cli(
+            "exchange",
+            "request",
+            "show",
+            "1",
+            "--justification",
+            "answering",
+            "--as",
+            "be-fedpol-analyst",
+        )
+    )
+    assert "Ion Popescu, born 1990?" in shown
+    code, _, err = be_cli(
+        "exchange", "request", "state", "1", "--to", "refused", "--as", "be-fedpol-analyst"
+    )
+    assert code == 1 and "needs its reason" in err
+    _ok(
+        be_cli("exchange", "request", "state", "1", "--to", "answered", "--as", "be-fedpol-analyst")
+    )
+    assert "NCA/42" not in _ok(be_cli("exchange", "request", "due", "--as", "be-fedpol-analyst"))
+    code, _, err = be_cli(
+        "exchange",
+        "request",
+        "add",
+        "--direction",
+        "in",
+        "--partner",
+        "gb-nca",
+        "--reference",
+        "x",
+        "--summary",
+        "s",
+        "--received",
+        "2026-03-02T22:30",
+        "--as",
+        "be-fedpol-analyst",
+    )
+    assert code == 1 and "say its time zone" in err

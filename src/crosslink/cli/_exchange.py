@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from sqlalchemy import Connection
 
+from crosslink.cli import _exchange_requests
 from crosslink.cli._access import AS_USER, who
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
@@ -48,6 +49,7 @@ exchange_app.add_typer(keys_app, name="keys")
 
 def register(app: typer.Typer) -> None:
     exchange_app.info.no_args_is_help = True
+    _exchange_requests.register(exchange_app)
     app.add_typer(exchange_app, name="exchange")
 
 
