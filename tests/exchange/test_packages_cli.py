@@ -223,3 +223,77 @@ def test_a_request_is_registered_listed_and_answered_from_the_command_line(
         "be-fedpol-analyst",
     )
     assert code == 1 and "say its time zone" in err
+
+
+def test_hit_no_hit_from_the_command_line(
+    desks: tuple[Side, Invoke, Side, Invoke], tmp_path: Path
+) -> None:
+    be, be_cli, _, gb_cli = desks
+    key, encodings = tmp_path / "hit.key", tmp_path / "be.hits"
+    _ok(be_cli("exchange", "hit", "key", "-o", str(key)))
+    said = _ok(
+        be_cli(
+            "exchange",
+            "hit",
+            "encode",
+            "--partner",
+            "gb-nca",
+            "-o",
+            str(encodings),
+            "--key-file",
+            str(key),
+            "--justification",
+            "JIT 17",
+            "--as",
+            "be-fedpol-analyst",
+        )
+    )
+    assert "encodings for gb-nca" in said
+    assert "Popescu" not in encodings.read_text(encoding="utf-8")
+    # the British side holds nobody: a no-hit, and it says only that
+    assert "0 hits of" in _ok(
+        gb_cli(
+            "exchange",
+            "hit",
+            "match",
+            str(encodings),
+            "--key-file",
+            str(key),
+            "--justification",
+            "JIT 17",
+            "--as",
+            "gb-nca-analyst",
+        )
+    )
+    token = json.loads(encodings.read_text(encoding="utf-8"))["tokens"][0]
+    found = _ok(
+        be_cli(
+            "exchange",
+            "hit",
+            "match",
+            "--reference",
+            token,
+            "--partner",
+            "gb-nca",
+            "--key-file",
+            str(key),
+            "--justification",
+            "JIT 17",
+            "--as",
+            "be-fedpol-analyst",
+        )
+    )
+    assert "1 hits of 1 compared" in found
+    code, _, err = gb_cli(
+        "exchange",
+        "hit",
+        "match",
+        str(encodings),
+        "--key-file",
+        str(key),
+        "--justification",
+        "x",
+        "--as",
+        "be-fedpol-analyst",
+    )
+    assert code == 1 and "no active user" in err

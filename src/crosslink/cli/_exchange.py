@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from sqlalchemy import Connection
 
-from crosslink.cli import _exchange_requests
+from crosslink.cli import _exchange_hits, _exchange_requests
 from crosslink.cli._access import AS_USER, who
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
@@ -42,14 +42,17 @@ PASSPHRASE = typer.Option(
 )
 JUSTIFICATION = typer.Option(..., help="Why the data leaves (LED art. 25).")
 
-exchange_app = typer.Typer(help="Packages for partner Crosslinks: keys, preview, package, open.")
+exchange_app = typer.Typer(
+    help="Packages for partner Crosslinks: keys, preview, package, open, requests, hits.",
+    no_args_is_help=True,
+)
 keys_app = typer.Typer(help="The agency's exchange keys and its partners'.", no_args_is_help=True)
 exchange_app.add_typer(keys_app, name="keys")
 
 
 def register(app: typer.Typer) -> None:
-    exchange_app.info.no_args_is_help = True
     _exchange_requests.register(exchange_app)
+    _exchange_hits.register(exchange_app)
     app.add_typer(exchange_app, name="exchange")
 
 

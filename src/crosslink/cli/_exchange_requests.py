@@ -20,11 +20,12 @@ from crosslink.exchange.requests import (
     show_request,
 )
 
-request_app = typer.Typer(help="Requests between agencies and their legal clocks.")
+request_app = typer.Typer(
+    help="Requests between agencies and their legal clocks.", no_args_is_help=True
+)
 
 
 def register(exchange_app: typer.Typer) -> None:
-    request_app.info.no_args_is_help = True
     exchange_app.add_typer(request_app, name="request")
 
 
