@@ -27,9 +27,9 @@ def _justify(page: Page) -> None:
 
 def test_each_role_sees_its_own_menu(login: Login, base_url: str) -> None:
     expected = {
-        "analyst": ["Search", "Resolution review"],
-        "investigator": ["Search", "Resolution review", "Import"],
-        "caseworker": ["Search", "Resolution review", "Import"],
+        "analyst": ["Search", "Resolution review", "Requests"],
+        "investigator": ["Search", "Resolution review", "Requests", "Import"],
+        "caseworker": ["Search", "Resolution review", "Requests", "Import"],
         "admin": ["Import", "Audit log", "Users"],
         "rapporteur": [],
     }
