@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,13 @@ from crosslink.access import (
     record_consent,
 )
 from crosslink.access.filters import visible_records
-from crosslink.errors import AccessDenied, CrosslinkError, InvalidValue, JustificationRequired
+from crosslink.errors import (
+    AccessDenied,
+    BatchRejected,
+    CrosslinkError,
+    InvalidValue,
+    JustificationRequired,
+)
 from crosslink.exchange import (
     KeyUnusable,
     PackageRefused,
@@ -36,7 +43,8 @@ from crosslink.exchange import (
     publish_key,
     revoke_key,
 )
-from crosslink.exchange.keys import get_key, own_active
+from crosslink.exchange.envelope import content_hash, seal
+from crosslink.exchange.keys import get_key, own_active, partner_active, unlock
 from crosslink.exchange.schema import exchange_packages
 from crosslink.store.schema import links, record_values, records
 from tests.conftest import fresh_store
@@ -333,3 +341,32 @@ def test_a_wrong_passphrase_opens_nothing(pair: Pair) -> None:
     data = _send(pair, Selection(source_id="be-police"))
     with pair.gb.store.transaction() as conn, pytest.raises(KeyUnusable, match="wrong passphrase"):
         open_package(conn, pair.gb.subject("admin"), data, "not the passphrase at all")
+
+
+def test_a_signed_package_with_a_line_the_importer_rejects_is_refused_whole(pair: Pair) -> None:
+    good = {"id": "x1", "schema": "Person", "properties": {"lastName": ["Kaya"]}}
+    bad = {"id": "x2", "schema": "Person", "properties": {"lastName": ["Demir"]}}
+    good["crosslink"] = {"type": "Person", "handling_code": "H0"}
+    bad["crosslink"] = {"type": "Person", "handling_code": "H9"}  # no such code
+    payload = "".join(json.dumps(line) + "\n" for line in (good, bad)).encode()
+    now = dt.datetime.now(dt.UTC)
+    with pair.be.store.engine.connect() as conn:
+        sender = unlock(conn, own_active(conn, BE.id), PASSPHRASE)
+        recipient = partner_active(conn, GB.id)
+    manifest = {
+        "package_id": str(uuid.uuid4()),
+        "sender": BE.id,
+        "recipient": GB.id,
+        "sender_key": sender.key.key_id,
+        "recipient_key": recipient.key_id,
+        "created_at": now.isoformat(),
+        "expires_at": (now + dt.timedelta(days=1)).isoformat(),
+        "grading_system": "europol",
+        "records": 2,
+        "links": 0,
+        "content_hash": content_hash(payload),
+    }
+    before = data_snapshot(pair.gb.store)
+    with pytest.raises(BatchRejected, match="1 of 2 rows rejected"):
+        _open(pair.gb, seal(manifest, payload, sender, recipient))
+    assert data_snapshot(pair.gb.store) == before

@@ -68,7 +68,7 @@ def open_package(
     package_id = "unreadable"
     try:
         envelope = parse(data)
-        package_id = envelope.header["package_id"]
+        package_id = envelope.header["package_id"][:64]  # unauthenticated: kept short
         received = _open(conn, subject, envelope.header, data, passphrase, clock or SystemClock())
     except CrosslinkError as exc:
         savepoint.rollback()
