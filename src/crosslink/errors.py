@@ -23,11 +23,14 @@ The tree::
     ├── ResolveError                entity resolution cannot do what was asked
     │   └── InvalidJudgement        a judgement that cannot stand (no reason, unknown record,
     │                               records of different entity types) (422)
-    └── GraphError                  (crosslink.graph.errors) the network cannot do what was asked
-        ├── UnknownNode             no such subject in the network the user may see (404)
-        ├── UnknownNetwork          no detected network with that id in the user's view (404)
-        ├── InvalidGraphOption      an option out of range, an unknown format or objective (422)
-        └── NetworkBuilding         the network is being built; ask again shortly (503)
+    ├── GraphError                  (crosslink.graph.errors) the network cannot do what was asked
+    │   ├── UnknownNode             no such subject in the network the user may see (404)
+    │   ├── UnknownNetwork          no detected network with that id in the user's view (404)
+    │   ├── InvalidGraphOption      an option out of range, an unknown format or objective (422)
+    │   └── NetworkBuilding         the network is being built; ask again shortly (503)
+    └── ExchangeError               (crosslink.exchange.errors) a key, package or receipt
+        ├── KeyUnusable             cannot be used: unknown or revoked key, wrong passphrase;
+        └── PackageRefused          a package altered, expired, misaddressed or replayed (422)
 
 ``http_status`` is a class attribute so the web layer can turn any of these into an RFC 9457
 problem response in one place. Messages are one plain line for a person to read: no colour

@@ -55,6 +55,27 @@ def record_filter(subject: Subject, action: str = "view") -> ColumnElement[bool]
     return or_(false(), *parts)
 
 
+def permitted_sources(recipient_agency_id: str, kind: str) -> Select[str]:
+    """``SELECT source_id`` of the sources whose provider granted ``kind`` (``disseminate``,
+    ``judicial``) to the recipient agency, for that source or for all of its sources."""
+    sa, p = source_agencies, permissions
+    return (
+        select(sa.c.source_id)
+        .join(
+            p,
+            and_(
+                p.c.provider_agency_id == sa.c.agency_id,
+                or_(p.c.source_id.is_(None), p.c.source_id == sa.c.source_id),
+            ),
+        )
+        .where(
+            p.c.recipient_agency_id == recipient_agency_id,
+            p.c.kind == kind,
+            p.c.revoked_at.is_(None),
+        )
+    )
+
+
 class _Terms:
     """The subqueries a clause is made of, for one subject."""
 
@@ -86,23 +107,7 @@ class _Terms:
         )
 
     def permitted(self, kind: str) -> ColumnElement[bool]:
-        sa, p = source_agencies, permissions
-        granted = (
-            select(sa.c.source_id)
-            .join(
-                p,
-                and_(
-                    p.c.provider_agency_id == sa.c.agency_id,
-                    or_(p.c.source_id.is_(None), p.c.source_id == sa.c.source_id),
-                ),
-            )
-            .where(
-                p.c.recipient_agency_id == self.subject.agency_id,
-                p.c.kind == kind,
-                p.c.revoked_at.is_(None),
-            )
-        )
-        return records.c.source_id.in_(granted)
+        return records.c.source_id.in_(permitted_sources(self.subject.agency_id, kind))
 
     def scope(self, role: Role) -> ColumnElement[bool]:
         if role.scope == "all":
@@ -129,6 +134,18 @@ class _Terms:
         if gate_id == "h1_judicial":
             return or_(records.c.handling_code != "H1", self.own, self.permitted("judicial"))
         return true()
+
+
+def release_clauses(agency_id: str, agency_kind: str) -> dict[str, ColumnElement[bool]]:
+    """Where a record may leave for another agency, by gate: an H2 record only with its
+    provider's recorded permission to disseminate to that agency, a victim's record only with
+    a consent or legal basis recorded for it, whoever provided the record (its own agency
+    included: the decision to send is recorded like a partner's)."""
+    terms = _Terms(Subject("", agency_id, agency_kind, frozenset()))
+    return {
+        "h2_dissemination": or_(records.c.handling_code != "H2", terms.permitted("disseminate")),
+        "victim_consent": or_(terms.category != "victim", terms.consent),
+    }
 
 
 def _role_clause(subject: Subject, role: Role, action: str) -> ColumnElement[bool]:

@@ -13,6 +13,7 @@ from crosslink.cli import (
     _data,
     _demo,
     _entities,
+    _exchange,
     _fingerprints,
     _imports,
     _network,
@@ -64,6 +65,7 @@ _entities.register(app)
 _screen.register(app)
 _stats.register(app)
 _referral.register(app)
+_exchange.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

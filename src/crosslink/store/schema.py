@@ -153,11 +153,12 @@ rejections = Table(
 def all_tables() -> MetaData:
     """The metadata with every room's tables declared, for migrations and schema checks.
 
-    The rooms (access, referral, resolve, screen, stats) declare their tables on
+    The rooms (access, exchange, referral, resolve, screen, stats) declare their tables on
     :data:`metadata` in their own ``schema`` modules; importing them here, late, keeps the
     store free of import cycles.
     """
     import crosslink.access.schema
+    import crosslink.exchange.schema
     import crosslink.referral.schema
     import crosslink.resolve.schema
     import crosslink.screen.schema

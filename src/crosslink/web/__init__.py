@@ -3,7 +3,17 @@ served from ``/static`` by this server: no CDN, no outside fonts."""
 
 from fastapi import APIRouter
 
-from crosslink.web import admin, auth, network, pages, referral, screen, signals, stats
+from crosslink.web import (
+    admin,
+    auth,
+    exchange,
+    network,
+    pages,
+    referral,
+    screen,
+    signals,
+    stats,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
@@ -14,5 +24,6 @@ router.include_router(screen.router)
 router.include_router(signals.router)
 router.include_router(stats.router)
 router.include_router(referral.router)
+router.include_router(exchange.router)
 
 __all__ = ["router"]
