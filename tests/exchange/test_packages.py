@@ -14,13 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from crosslink.access import (
-    ConsentGrant,
-    FixedClock,
-    PermissionGrant,
-    grant_permission,
-    record_consent,
-)
+from crosslink.access import FixedClock, PermissionGrant, grant_permission
 from crosslink.access.filters import visible_records
 from crosslink.errors import (
     AccessDenied,
@@ -46,6 +40,7 @@ from crosslink.exchange import (
 from crosslink.exchange.envelope import content_hash, seal
 from crosslink.exchange.keys import get_key, own_active, partner_active, unlock
 from crosslink.exchange.schema import exchange_packages
+from crosslink.referral.consent import ConsentGrant, record_consent
 from crosslink.store.schema import links, record_values, records
 from tests.conftest import fresh_store
 from tests.exchange.conftest import last_entry

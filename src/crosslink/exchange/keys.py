@@ -24,9 +24,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from sqlalchemy import Connection, select, update
 
 from crosslink.access.audit import Event, append, canonical
-from crosslink.access.clock import Clock, SystemClock
 from crosslink.access.directory import get_agency
 from crosslink.access.policy import Subject, SystemResource, authorize
+from crosslink.clock import Clock, SystemClock
 from crosslink.errors import AccessDenied, Conflict, InvalidValue, NotFound
 from crosslink.exchange.errors import KeyUnusable
 from crosslink.exchange.schema import exchange_keys

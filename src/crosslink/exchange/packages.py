@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock, SystemClock
 from crosslink.access.directory import get_agency
 from crosslink.access.policy import Subject
 from crosslink.access.roles import load_roles
 from crosslink.access.schema import consents
+from crosslink.clock import Clock, SystemClock
 from crosslink.errors import AccessDenied, InvalidValue, JustificationRequired
 from crosslink.exchange.envelope import content_hash, seal
 from crosslink.exchange.ftm import link_entity, load_ftm_table, record_entity

@@ -21,16 +21,10 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock, SystemClock, as_utc
 from crosslink.access.directory import get_agency
-from crosslink.access.grants import (
-    ConsentGrant,
-    PermissionGrant,
-    assign_source,
-    grant_permission,
-    record_consent,
-)
+from crosslink.access.grants import PermissionGrant, assign_source, grant_permission
 from crosslink.access.policy import SourceResource, Subject, authorize
+from crosslink.clock import Clock, SystemClock, as_utc
 from crosslink.errors import AccessDenied, CrosslinkError, NotFound
 from crosslink.exchange.envelope import Opened, decrypt, parse, verify
 from crosslink.exchange.errors import PackageRefused
@@ -39,6 +33,7 @@ from crosslink.exchange.keys import AgencyKey, get_key, unlock
 from crosslink.exchange.receipts import sign_receipt
 from crosslink.exchange.schema import exchange_packages
 from crosslink.ingest import ImportRequest, ImportSummary, import_file
+from crosslink.referral.consent import ConsentGrant, record_consent
 from crosslink.store.schema import records, sources
 from crosslink.store.sources import Source, add_source
 

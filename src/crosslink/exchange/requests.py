@@ -21,10 +21,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from sqlalchemy import Connection, select, update
 
 from crosslink.access.audit import Event, append
-from crosslink.access.clock import Clock, SystemClock, as_utc
 from crosslink.access.directory import get_agency
 from crosslink.access.policy import Subject
 from crosslink.access.roles import load_roles
+from crosslink.clock import Clock, SystemClock, as_utc
 from crosslink.errors import AccessDenied, Conflict, InvalidValue, ModelError, NotFound
 from crosslink.exchange.schema import exchange_requests
 
