@@ -153,6 +153,9 @@ class Scored:
     they join like supported pairs, and wait for review however high they score."""
     ties: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     """Of those, the pairs that joined on ties they share, with the kinds of ties."""
+    vetoed: set[tuple[str, str]] = field(default_factory=set)
+    """Conflicts scored at or above the floor: a rule keeps apart what the model would join,
+    so an analyst sees them in the review queue however high they score."""
 
 
 def build_linker(
@@ -290,8 +293,15 @@ def score(
             against["unique_id_l"].to_pylist(), against["unique_id_r"].to_pylist(), strict=True
         )
     }
+    high = against.filter(pc.greater_equal(against["match_probability"], floor))
+    vetoed = {
+        pair_key(left, right)
+        for left, right in zip(
+            high["unique_id_l"].to_pylist(), high["unique_id_r"].to_pylist(), strict=True
+        )
+    }
     above = table.filter(pc.greater_equal(table["match_probability"], floor))
-    del table, against
+    del table, against, high
 
     def read(part: pa.Table) -> tuple[pa.Array, pa.Array]:
         return _supported(part, names, tf_names, rule), compact(part, names, tf_names)
@@ -300,7 +310,7 @@ def score(
     edges, detail, arrays = in_key_order(above, read, uids)
     model = json.loads(json.dumps(linker.misc.save_model_to_json()))
     log.info("scored %d pairs above %.3f, %d conflicts", len(edges), floor, len(conflicts))
-    return Scored(edges, conflicts, detail, model, training, arrays)
+    return Scored(edges, conflicts, detail, model, training, arrays, vetoed=vetoed)
 
 
 def _supported(

@@ -330,7 +330,8 @@ def _queue(
         pc.greater_equal(probability, opts.review_low),
         pc.or_(pc.less(probability, opts.review_high), pc.invert(arrays.supported)),
     )
-    band = pc.or_(uncertain, arrays.having(scored.sole))
+    # ... and so do pairs a rule kept apart (two register numbers), however sure the model.
+    band = pc.or_(pc.or_(uncertain, arrays.having(scored.sole)), arrays.having(scored.vetoed))
     # A pair inside one entity is asked about only if it is a bridge (queue_rows): the
     # others, most of the band at scale, are left out here, in Arrow.
     asked = pc.or_(pc.invert(within), arrays.having(bridges))
