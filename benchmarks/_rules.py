@@ -19,8 +19,9 @@ def add_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def export(args: argparse.Namespace) -> None:
-    """Hand ``--rules`` to the child processes."""
-    os.environ[ENV] = args.rules
+    """Hand ``--rules`` to the child processes (which are called without it)."""
+    if args.rules:
+        os.environ[ENV] = args.rules
 
 
 def chosen(remove: tuple[str, ...] = ()) -> RuleSet:
