@@ -17,9 +17,9 @@ from sqlalchemy import Connection, Row, or_, select
 
 from crosslink.access import Subject, record_filter
 from crosslink.access.consult import decide_records, log_consultation
-from crosslink.api.search import LABEL_INPUTS, label_of
 from crosslink.errors import NotFound
 from crosslink.resolve.schema import entities, entity_members
+from crosslink.search.labels import LABEL_INPUTS, label_of
 from crosslink.store.dialect import MAX_IN_PARAMS
 from crosslink.store.schema import batches, links, record_values, records, sources
 

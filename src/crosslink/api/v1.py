@@ -30,7 +30,7 @@ from crosslink.api.deps import (
 from crosslink.api.problems import PROBLEM_TYPE, Problem, problem_response
 from crosslink.api.profile import profile
 from crosslink.api.review import judge_pair, review
-from crosslink.api.search import KINDS, MAX_PER_PAGE, SearchQuery, search
+from crosslink.search import KINDS, MAX_PER_PAGE, Hit, SearchQuery, search
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -124,7 +124,8 @@ def search_records(
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 25,
     justification: Justification = None,
 ) -> Any:
-    """Records you may view whose names, phones, plates, IBANs, documents or addresses match."""
+    """Entities you may view whose names, phones, plates, IBANs, documents or addresses match:
+    one item per resolved entity, with what tells namesakes apart."""
     found = search(
         uow.conn,
         user,
@@ -133,11 +134,34 @@ def search_records(
         region=services.settings.search_region,
     )
     return schemas.SearchPage(
-        items=[schemas.HitOut.model_validate(h) for h in found.hits],
+        items=[hit_out(h) for h in found.hits],
         page=found.query.page,
         per_page=found.query.per_page,
         has_more=found.has_more,
+        total=found.total,
+        capped=found.capped,
         read_as=found.read_as,
+    )
+
+
+def hit_out(hit: Hit) -> schemas.HitOut:
+    summary = hit.summary
+    return schemas.HitOut(
+        ref=hit.ref,
+        entity_id=hit.entity_id,
+        schema=hit.schema,
+        label=summary.label,
+        prop=hit.prop,
+        value=hit.value,
+        names=[schemas.NameCount(name=n, records=c) for n, c in summary.names],
+        birth_dates=summary.birth_dates,
+        nationalities=summary.nationalities,
+        categories=summary.categories,
+        sources=summary.sources,
+        agencies=summary.agencies,
+        handling_codes=summary.handling_codes,
+        records=hit.records,
+        conditions=hit.conditions,
     )
 
 

@@ -13,8 +13,8 @@ from crosslink.access.tokens import SCOPES
 from crosslink.api.deps import JUSTIFICATION_COOKIE, FormUser, Svc, UoW, WebUser
 from crosslink.api.profile import profile
 from crosslink.api.review import judge_pair, review
-from crosslink.api.search import KINDS, SearchQuery, search
 from crosslink.errors import InvalidValue
+from crosslink.search import KINDS, SearchQuery, search
 from crosslink.web.auth import safe_next
 from crosslink.web.render import justification, justification_cookie_value, page
 

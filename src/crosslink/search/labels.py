@@ -1,0 +1,59 @@
+"""Short labels of records: a name, number, registration … as the source wrote it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, select
+
+from crosslink.store.dialect import MAX_IN_PARAMS
+from crosslink.store.schema import record_values
+
+LABEL_PROPS = (
+    "name",
+    "full",
+    "number",
+    "registration",
+    "iban",
+    "handle",
+    "title",
+    "address",
+    "kind",
+)
+
+
+def record_labels(conn: Connection, uids: Iterable[str]) -> dict[str, str]:
+    """A short label per record: its name, number, registration … as the source wrote it."""
+    wanted = list(dict.fromkeys(uids))
+    if not wanted:
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    props = list(LABEL_INPUTS)
+    for start in range(0, len(wanted), MAX_IN_PARAMS):
+        rows = conn.execute(
+            select(record_values.c.record_uid, record_values.c.prop, record_values.c.original)
+            .where(
+                record_values.c.record_uid.in_(wanted[start : start + MAX_IN_PARAMS]),
+                record_values.c.prop.in_(props),
+            )
+            .order_by(record_values.c.record_uid, record_values.c.idx)
+        )
+        for uid, prop, original in rows:
+            found.setdefault(uid, {}).setdefault(prop, original)
+    return {uid: label_of(values, uid) for uid, values in found.items()}
+
+
+LABEL_INPUTS = (*LABEL_PROPS, "first_name", "last_name", "street", "city")
+"""The properties :func:`label_of` reads."""
+
+
+def label_of(values: dict[str, str], default: str) -> str:
+    """A record's label from its first value of each property (``values`` is extended)."""
+    if "first_name" in values or "last_name" in values:
+        values.setdefault(
+            "name",
+            " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v),
+        )
+    if "street" in values:
+        values.setdefault("full", ", ".join(v for k in ("street", "city") if (v := values.get(k))))
+    return next((values[p] for p in LABEL_PROPS if values.get(p)), default)
