@@ -25,11 +25,13 @@ from crosslink.api.deps import (
     SessionUser,
     Svc,
     UoW,
+    api_user,
     session_token,
 )
 from crosslink.api.problems import PROBLEM_TYPE, Problem, problem_response
-from crosslink.api.profile import profile
 from crosslink.api.review import judge_pair, review
+from crosslink.errors import AccessDenied
+from crosslink.profiles import FORMATS, export_profile, profile
 from crosslink.search import KINDS, MAX_PER_PAGE, Hit, SearchQuery, search
 
 
@@ -37,6 +39,8 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the problem responses a route may give."""
     return {code: {"model": Problem, "content": {PROBLEM_TYPE: {}}} for code in codes}
 
+
+ExportUser = Annotated[Subject, api_user("records:export")]
 
 router = APIRouter(prefix="/api/v1", responses=problems(401, 403, 422, 500, 503))
 
@@ -181,6 +185,31 @@ def entity_profile(
     return schemas.ProfileOut.model_validate(
         profile(uow.conn, user, ref, justification=justification)
     )
+
+
+@router.get(
+    "/entities/{ref}/export",
+    response_class=Response,
+    responses={**problems(403, 404), 200: {"content": {m: {} for m in FORMATS.values()}}},
+)
+def entity_export(
+    ref: Annotated[str, Path(min_length=1, max_length=64)],
+    user: ExportUser,
+    uow: UoW,
+    fmt: Annotated[str, Query(alias="format", pattern="^(csv|json)$")] = "csv",
+    recipient: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006 (FastAPI copies)
+    justification: Justification = None,
+) -> Response:
+    """The profile as CSV or JSON: a disclosure, decided per record by the policy and logged
+    with the justification and recipients."""
+    try:
+        body = export_profile(
+            uow.conn, user, ref, fmt, justification=justification, recipients=tuple(recipient)
+        )
+    except AccessDenied:
+        uow.commit()  # the refusal stays in the audit log
+        raise
+    return Response(body, media_type=FORMATS[fmt])
 
 
 @router.get("/review", response_model=list[schemas.PairOut])

@@ -43,7 +43,7 @@ def record_labels(conn: Connection, uids: Iterable[str]) -> dict[str, str]:
     return {uid: label_of(values, uid) for uid, values in found.items()}
 
 
-LABEL_INPUTS = (*LABEL_PROPS, "first_name", "last_name", "street", "city")
+LABEL_INPUTS = (*LABEL_PROPS, "first_name", "last_name", "street", "city", "date", "reference")
 """The properties :func:`label_of` reads."""
 
 
@@ -56,4 +56,9 @@ def label_of(values: dict[str, str], default: str) -> str:
         )
     if "street" in values:
         values.setdefault("full", ", ".join(v for k in ("street", "city") if (v := values.get(k))))
+    if "kind" in values and ("date" in values or "reference" in values):
+        # an event is named by what, when and its reference, not by its kind alone
+        when = " ".join(v for k in ("kind", "date") if (v := values.get(k)))
+        ref = values.get("reference")
+        values["kind"] = f"{when} ({ref})" if ref else when
     return next((values[p] for p in LABEL_PROPS if values.get(p)), default)

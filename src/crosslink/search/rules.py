@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -14,6 +14,7 @@ from crosslink.errors import ModelError
 from crosslink.model import load_model
 
 RULES_FILE = "search.yaml"
+M = TypeVar("M", bound=BaseModel)
 
 
 class Bounds(BaseModel):
@@ -70,8 +71,8 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
-def parse_rules(text: str, origin: str) -> SearchRules:
-    """Rules from YAML text; a :class:`ModelError` names ``origin``, the line and the reason."""
+def parse_yaml_as(model: type[M], text: str, origin: str) -> M:
+    """``text`` validated as ``model``; a :class:`ModelError` names ``origin``, line, reason."""
     try:
         raw: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -80,13 +81,18 @@ def parse_rules(text: str, origin: str) -> SearchRules:
         reason = getattr(exc, "problem", None) or str(exc)
         raise ModelError(f"{origin}{at}: not valid YAML ({reason})") from None
     try:
-        return SearchRules.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         line = _line_of(text, str(first["loc"][0])) if first["loc"] else None
         where_line = f", line {line}" if line else ""
         raise ModelError(f"{origin}{where_line}: {where or 'rules'}: {first['msg']}") from None
+
+
+def parse_rules(text: str, origin: str) -> SearchRules:
+    """Search rules from YAML text."""
+    return parse_yaml_as(SearchRules, text, origin)
 
 
 @cache

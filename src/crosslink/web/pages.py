@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from crosslink.access import issue_token, list_tokens, revoke_token
 from crosslink.access.tokens import SCOPES
 from crosslink.api.deps import JUSTIFICATION_COOKIE, FormUser, Svc, UoW, WebUser
-from crosslink.api.profile import profile
 from crosslink.api.review import judge_pair, review
-from crosslink.errors import InvalidValue
+from crosslink.errors import AccessDenied, InvalidValue
+from crosslink.profiles import FORMATS, dossier, export_profile, profile
 from crosslink.search import KINDS, SearchQuery, search
 from crosslink.web.auth import safe_next
 from crosslink.web.render import justification, justification_cookie_value, page
@@ -105,7 +105,29 @@ def entity_page(
     request: Request, user: WebUser, uow: UoW, ref: Annotated[str, Path(max_length=64)]
 ) -> HTMLResponse:
     found = profile(uow.conn, user, ref, justification=justification(request))
-    return page(request, "entity.html", user, profile=found)
+    return page(request, "entity.html", user, profile=found, card=dossier(found))
+
+
+@router.get("/entities/{ref}/export")
+def entity_export(
+    request: Request,
+    user: WebUser,
+    uow: UoW,
+    ref: Annotated[str, Path(max_length=64)],
+    fmt: Annotated[str, Query(alias="format", pattern="^(csv|json)$")] = "csv",
+) -> Response:
+    """The profile as a file: a disclosure, decided per record and logged."""
+    try:
+        body = export_profile(uow.conn, user, ref, fmt, justification=justification(request))
+    except AccessDenied:
+        uow.commit()  # the refusal stays in the audit log
+        raise
+    name = f"profile-{ref}.{fmt}"
+    return Response(
+        body,
+        media_type=FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _review_page(
