@@ -3,10 +3,11 @@ served from ``/static`` by this server: no CDN, no outside fonts."""
 
 from fastapi import APIRouter
 
-from crosslink.web import admin, auth, network, pages
+from crosslink.web import admin, auth, network, pages, workbench
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
+router.include_router(workbench.router)
 router.include_router(pages.router)
 router.include_router(admin.router)
 router.include_router(network.router)

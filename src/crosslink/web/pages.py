@@ -1,4 +1,4 @@
-"""Pages for everyone with a login: home (account and API tokens), search, entity profiles,
+"""Pages for everyone with a login: the account (API tokens), search, entity profiles,
 the justification prompt, and the resolution review."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from crosslink.web.render import justification, justification_cookie_value, page
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, user: WebUser, uow: UoW) -> HTMLResponse:
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, user: WebUser, uow: UoW) -> HTMLResponse:
     tokens = list_tokens(uow.conn, user)
     return page(request, "home.html", user, tokens=tokens, scopes=SCOPES, new_token=None)
 
@@ -46,7 +46,7 @@ def drop_token(
     user: FormUser, uow: UoW, services: Svc, token_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
 ) -> Response:
     revoke_token(uow.conn, user, token_id, services.clock)
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse("/account", status_code=303)
 
 
 @router.get("/justification", response_class=HTMLResponse)
