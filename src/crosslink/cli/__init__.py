@@ -18,6 +18,7 @@ from crosslink.cli import (
     _network,
     _resolve,
     _serve,
+    _workbench,
 )
 from crosslink.cli._context import build_state
 from crosslink.errors import CrosslinkError
@@ -58,6 +59,7 @@ _serve.register(app)
 _network.register(app)
 _fingerprints.register(app)
 _entities.register(app)
+_workbench.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -52,6 +52,7 @@ EN: Mapping[str, str] = {
     "workbench.title": "Your work",
     "home.list.recent_runs": "Latest resolution runs",
     "home.list.my_batches": "Your uploads",
+    "home.list.my_feedback": "Feedback on your signals",
     "home.list.my_victims": "Victims in your agency's records",
     "home.needs_justification": "These records name people: give the reason you consult them.",
     "home.empty": "Nothing yet.",
@@ -65,7 +66,10 @@ EN: Mapping[str, str] = {
     "sources.provider": "Provider",
     "sources.records": "Records",
     "permissions.title": "Permissions",
-    "permissions.about": "A provider's permission to disseminate (H2) or to disclose in court (H1); shown to the two agencies and to administrators.",
+    "permissions.about": (
+        "A provider's permission to disseminate (H2) or to disclose in court (H1);"
+        " shown to the two agencies and to administrators."
+    ),
     "permissions.kind": "Kind",
     "permissions.provider": "Provider",
     "permissions.recipient": "Recipient",

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, select
 
 from crosslink.access import Subject, record_filter
 from crosslink.access.consult import consult_records
+from crosslink.access.feedback import feedback_on_my_signals
 from crosslink.access.roles import load_roles
 from crosslink.access.schema import source_agencies
 from crosslink.resolve.schema import entity_members, resolve_runs
@@ -134,6 +135,16 @@ def _my_victims(conn: Connection, subject: Subject, why: str | None) -> HomeList
     return HomeList("my_victims", columns, rows, len(first))
 
 
+def _my_feedback(conn: Connection, subject: Subject, why: str | None) -> HomeList:
+    """What became of the signals the user sent (feedback on their batches)."""
+    found = feedback_on_my_signals(conn, subject)[:MAX_ROWS]
+    rows = [
+        (f.batch_id, f.file_name, f.status, f.text, f.agency_id, _when(f.given_at)) for f in found
+    ]
+    columns = ("signal", "file", "status", "feedback", "agency", "at")
+    return HomeList("my_feedback", columns, rows, len(rows))
+
+
 def _when(at: dt.datetime | None) -> str:
     return at.strftime("%Y-%m-%d %H:%M") if at else ""
 
@@ -142,6 +153,7 @@ LISTS: dict[str, Callable[[Connection, Subject, str | None], HomeList]] = {
     "recent_runs": _recent_runs,
     "my_batches": _my_batches,
     "my_victims": _my_victims,
+    "my_feedback": _my_feedback,
 }
 
 
