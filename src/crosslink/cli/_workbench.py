@@ -1,4 +1,4 @@
-"""crosslink permission list, crosslink sources: who takes part, read-only."""
+"""crosslink search (people, not rows) and crosslink permission list."""
 
 from __future__ import annotations
 
@@ -7,11 +7,48 @@ import typer
 from crosslink.cli._access import AS_USER, who
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
-from crosslink.workbench import list_permissions, list_sources
+from crosslink.search import KINDS, SearchQuery, search
+from crosslink.workbench import list_permissions
 
 
 def register(app: typer.Typer) -> None:
-    app.command("sources")(source_list)
+    app.command("search")(search_command)
+
+
+def search_command(
+    ctx: typer.Context,
+    text: str = typer.Argument(..., help="A name (any script, typos allowed), phone, plate …"),
+    kind: str = typer.Option("any", help=f"Read the text as: {', '.join(KINDS)}."),
+    limit: int = typer.Option(25, min=1, max=100, help="Entities to show."),
+    ids: bool = typer.Option(False, "--ids", help="Print only the entity ids (or record uids)."),
+    record_uids: bool = typer.Option(
+        False, "--records", help="Print only the uids of the records found."
+    ),
+    justification: str = typer.Option(None, "--justification", "-j", help="Why you look."),
+    as_user: str = AS_USER,
+) -> None:
+    """One line per person, company, phone … you may see, with what tells namesakes apart;
+    the records shown are logged with the justification."""
+    with state(ctx).store().transaction() as conn:
+        subject = who(conn, as_user)
+        region = state(ctx).settings.search_region
+        found = search(
+            conn, subject, SearchQuery(text, kind, 1, limit), justification=justification,
+            region=region,
+        )  # fmt: skip
+    if ids or record_uids:
+        for hit in found.hits:
+            typer.echo("\n".join(hit.records) if record_uids else hit.ref)
+        return
+    print_table(
+        ["entity", "type", "name", "born", "nationality", "matched", "records", "sources"],
+        [
+            [h.ref, h.schema, h.summary.label, ", ".join(h.summary.birth_dates),
+             ", ".join(h.summary.nationalities), f"{h.prop}: {h.value}", str(len(h.records)),
+             ", ".join(h.summary.sources)]
+            for h in found.hits
+        ],
+    )  # fmt: skip
 
 
 def permission_list(
@@ -32,20 +69,5 @@ def permission_list(
                 p.revoked_at.strftime("%Y-%m-%d") if p.revoked_at else "",
             ]
             for p in found
-        ],
-    )  # fmt: skip
-
-
-def source_list(ctx: typer.Context, as_user: str = AS_USER) -> None:
-    """The sources, who provides each and how many records it holds."""
-    with state(ctx).store().transaction() as conn:
-        who(conn, as_user)  # a known, active user: the list is not public
-        found = list_sources(conn)
-    print_table(
-        ["id", "agency", "dataset", "country", "handling", "provider", "records"],
-        [
-            [s.id, s.agency, s.dataset, s.jurisdiction, s.handling_code, s.provider or "",
-             str(s.records)]
-            for s in found
         ],
     )  # fmt: skip
