@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -29,7 +30,7 @@ def _bayruhan(world: Store) -> str:
     return found.hits[0].ref
 
 
-def _last_entry(world: Store) -> tuple[str, str, str | None, dict[str, object], str | None]:
+def _last_entry(world: Store) -> tuple[str, str, str | None, dict[str, Any], str | None]:
     with world.engine.connect() as conn:
         e = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one()
     return e.actor, e.action, e.justification, json.loads(e.target), e.recipients
@@ -77,7 +78,7 @@ def test_export_is_a_logged_disclosure(world: Store) -> None:
     records = {r["uid"] for r in data["records"]}
     actor, action, why, target, recipients = _last_entry(world)
     assert (actor, action, why) == ("analyst", "disclosure", WHY)
-    assert target["action"] == "export" and set(target["records"]) >= records  # type: ignore[arg-type]
+    assert target["action"] == "export" and set(target["records"]) >= records
     assert recipients is not None and "parket" in recipients
     with world.transaction() as conn:
         text = export_profile(conn, analyst, ref, "csv", justification=WHY).decode()
