@@ -60,8 +60,8 @@ CASES = [
     ("0031 6 1276 2449", "Bayruhan Akar", "phone", "+31 6 12762449"),
     ("GK192F", "GK-192-F", "registration", "GK-192-F"),  # Dutch plate, no separators
     ("gk 192 f", "GK-192-F", "registration", "GK-192-F"),
-    ("AC-ZS 459", "AC ZS 459", "registration", "AC-ZS 459"),  # German plate
-    ("ACZS459", "AC ZS 459", "registration", "AC-ZS 459"),
+    ("AC-ZS 459", "AC-ZS 459", "registration", "AC-ZS 459"),  # German plate
+    ("ACZS459", "AC-ZS 459", "registration", "AC-ZS 459"),
     ("Olena Kovalenko", "Олена Коваленко", "first_name", "Олена"),  # Latin for Cyrillic
     ("Kowalenko", "Олена Коваленко", "last_name", "Коваленко"),  # and a typo on top
 ]

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from crosslink.model import load_model
 from crosslink.profiles.read import LinkView, Profile
-from crosslink.search.labels import label_of
+from crosslink.search.labels import count_names, label_of
 from crosslink.search.rules import parse_yaml_as
 
 UNKNOWN_CATEGORY = "unknown"
@@ -139,14 +139,15 @@ def group_links(links: list[LinkView]) -> list[LinkGroup]:
 def dossier(profile: Profile) -> Dossier:
     """The summary card and grouped links of ``profile``."""
     spec = load_spec()
-    # names as the model cleaned them: "AKAR" and "Akar" are one spelling, shouted
-    names: Counter[str] = Counter(
-        label_of({p: vs[0] for p, vs in r.cleaned.items()}, r.label) for r in profile.records
+    # names counted as the model cleans them: "AKAR" and "Akar" are one name, shouted
+    names = count_names(
+        (label_of({p: vs[0] for p, vs in r.cleaned.items()}, r.label), r.label)
+        for r in profile.records
     )
     categories = {r.person_category for r in profile.records if r.person_category}
     known = categories - {UNKNOWN_CATEGORY}
     return Dossier(
-        names=_counted(names),
+        names=[Counted(name, n) for name, n in names],
         facets=[f for k, facet in spec.facets.items() if (f := _facet(profile, k, facet)).values],
         categories=sorted(known or categories),
         sources=sorted({r.source_id for r in profile.records}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, select
@@ -62,3 +63,22 @@ def label_of(values: dict[str, str], default: str) -> str:
         ref = values.get("reference")
         values["kind"] = f"{when} ({ref})" if ref else when
     return next((values[p] for p in LABEL_PROPS if values.get(p)), default)
+
+
+def count_names(names: Iterable[tuple[str, str]]) -> list[tuple[str, int]]:
+    """Names with how many records give each, the most given first.
+
+    ``names`` are (cleaned, as written) pairs, one per record: spellings that clean alike
+    ("AKAR", "Akar") count as one name, shown as most records write it.
+    """
+    counts: Counter[str] = Counter()
+    written: dict[str, Counter[str]] = {}
+    for cleaned, original in names:
+        counts[cleaned] += 1
+        written.setdefault(cleaned, Counter())[original] += 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(_most_written(written[key]), n) for key, n in ranked]
+
+
+def _most_written(spellings: Counter[str]) -> str:
+    return min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
-from crosslink.search.labels import LABEL_INPUTS, label_of
+from crosslink.search.labels import LABEL_INPUTS, count_names, label_of
 from crosslink.search.rules import Summary
 from crosslink.store.dialect import MAX_IN_PARAMS
 from crosslink.store.schema import record_values, records, sources
@@ -34,8 +34,12 @@ def _chunks(uids: list[str]) -> list[list[str]]:
     return [uids[i : i + MAX_IN_PARAMS] for i in range(0, len(uids), MAX_IN_PARAMS)]
 
 
-def _values(conn: Connection, uids: list[str], props: list[str]) -> dict[str, dict[str, list[str]]]:
-    found: dict[str, dict[str, list[str]]] = {}
+Values = dict[str, dict[str, list[tuple[str, str]]]]
+"""Per record and property: (cleaned, as written) values, in source order."""
+
+
+def _values(conn: Connection, uids: list[str], props: list[str]) -> Values:
+    found: Values = {}
     v = record_values.c
     for chunk in _chunks(uids):
         rows = conn.execute(
@@ -44,7 +48,7 @@ def _values(conn: Connection, uids: list[str], props: list[str]) -> dict[str, di
             .order_by(v.record_uid, v.prop, v.idx)
         )
         for uid, prop, original, cleaned in rows:
-            found.setdefault(uid, {}).setdefault(prop, []).append(cleaned or original)
+            found.setdefault(uid, {}).setdefault(prop, []).append((cleaned or original, original))
     return found
 
 
@@ -82,18 +86,18 @@ def summarize(
     facts = _facts(conn, uids)
     out: dict[str, EntitySummary] = {}
     for key, members in groups.items():
-        names: Counter[str] = Counter()
+        names: list[tuple[str, str]] = []
         births: Counter[str] = Counter()
         countries: Counter[str] = Counter()
         for uid in members:
             mine = values.get(uid, {})
-            label = label_of({p: vs[0] for p, vs in mine.items()}, "")
-            if label:
-                names[label] += 1
-            births.update({d for p in spec.birth_dates for d in mine.get(p, [])})
-            countries.update({c for p in spec.nationalities for c in mine.get(p, [])})
+            cleaned = label_of({p: vs[0][0] for p, vs in mine.items()}, "")
+            if cleaned:
+                names.append((cleaned, label_of({p: vs[0][1] for p, vs in mine.items()}, "")))
+            births.update({d for p in spec.birth_dates for d, _ in mine.get(p, [])})
+            countries.update({c for p in spec.nationalities for c, _ in mine.get(p, [])})
         known = [facts[u] for u in members if u in facts]
-        ranked = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = count_names(names)
         out[key] = EntitySummary(
             label=ranked[0][0] if ranked else key,
             names=ranked,
