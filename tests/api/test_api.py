@@ -92,13 +92,19 @@ def test_search_needs_a_justification_and_is_logged(client: Make, app: FastAPI) 
     page = analyst.get("/api/v1/search", params={"q": f"{first} {last}", "justification": WHY})
     assert page.status_code == 200
     body = page.json()
-    assert set(body) == {"items", "page", "per_page", "has_more", "read_as"}
+    assert set(body) == {"items", "page", "per_page", "has_more", "total", "capped", "read_as"}
     assert body["items"] and "name" in body["read_as"]
+    # one item per entity: no record is in two items, and each says who the person is
+    refs = [h["ref"] for h in body["items"]]
+    records = [u for h in body["items"] for u in h["records"]]
+    assert len(refs) == len(set(refs)) and len(records) == len(set(records))
+    person = next(h for h in body["items"] if h["schema"] == "Person")
+    assert person["names"][0]["name"] == person["label"] and person["sources"]
     # the same name typed in capitals and in another order finds the same records
     again = analyst.get(
         "/api/v1/search", params={"q": f"{last.upper()}  {first}", "justification": WHY}
     ).json()
-    assert {h["uid"] for h in again["items"]} == {h["uid"] for h in body["items"]}
+    assert {h["ref"] for h in again["items"]} == {h["ref"] for h in body["items"]}
     with _store(app).transaction() as conn:
         logged = conn.execute(
             select(func.count())
@@ -112,7 +118,11 @@ def test_roles_see_what_the_policy_allows(client: Make, app: FastAPI) -> None:
     uid, name = _reception_victim(app)
     params = {"q": name, "kind": "name", "justification": WHY, "per_page": 100}
     seen = {
-        who: {h["uid"] for h in client(who).get("/api/v1/search", params=params).json()["items"]}
+        who: {
+            u
+            for h in client(who).get("/api/v1/search", params=params).json()["items"]
+            for u in h["records"]
+        }
         for who in ("caseworker", "analyst", "rapporteur", "admin")
     }
     assert uid in seen["caseworker"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from crosslink.api.search import KINDS
+from crosslink.search import KINDS
 from crosslink.web.labels import EN, LABELS, label
 
 _KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_]+)["']\s*\)""")

@@ -89,10 +89,15 @@ def test_search_justify_and_profile(login: Login, police_name: str) -> None:
     hits = page.locator("table.hits a.hit")
     expect(hits.first).to_be_visible()
     shot(page, "search")
+    refs = [h.get_attribute("href") for h in hits.all()]
+    assert len(refs) == len(set(refs)), "one row per person, not per record"
     hits.first.click()
-    expect(page.locator("h2").first).to_contain_text("Source records")
+    expect(page.locator("section.dossier dd.names")).to_be_visible()  # who this is, on top
+    expect(page.locator("h2", has_text="Source records")).to_be_visible()
+    expect(page.locator("details.record .code").first).to_be_visible()
+    expect(page.locator("p.provenance").first).to_be_hidden()  # folded until opened
+    page.locator("details.record summary").first.click()
     expect(page.locator("p.provenance").first).to_contain_text("row")
-    expect(page.locator("section.record .code").first).to_be_visible()
     shot(page, "profile")
 
 

@@ -1,9 +1,10 @@
 """The web service: ``create_app(settings)``, the JSON API under ``/api/v1``, typed
 dependencies (the current user, the unit of work) and the one error handler.
 
-The modules :mod:`~crosslink.api.search`, :mod:`~crosslink.api.profile`,
+Search and profiles are library rooms (:mod:`crosslink.search`, :mod:`crosslink.profiles`;
+``api.search`` and ``api.profile`` only re-export names older imports use). The modules
 :mod:`~crosslink.api.review`, :mod:`~crosslink.api.uploads` and :mod:`~crosslink.api.admin`
-are plain library code (no web framework): the API and the pages both call them.
+are still plain library code here, to be moved the same way.
 """
 
 from crosslink.api.app import create_app

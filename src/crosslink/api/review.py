@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from crosslink.access import Clock, Subject, consult_records
-from crosslink.api.profile import record_values_of
-from crosslink.api.search import record_labels
+from crosslink.profiles.read import record_values_of
 from crosslink.resolve import Judgement, judge, review_queue
 from crosslink.resolve.schema import judgements
+from crosslink.search.labels import record_labels
 
 
 @dataclass(frozen=True)

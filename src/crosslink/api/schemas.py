@@ -27,18 +27,31 @@ class MeOut(Out):
     capabilities: CapabilitiesOut
 
 
-class HitOut(Out):
-    uid: str
-    schema_: str = Field(alias="schema", serialization_alias="schema")
-    entity_id: str | None
-    label: str
-    prop: str
-    value: str
-    source_id: str
-    handling_code: str
-    conditions: str | None = None
+class NameCount(Out):
+    name: str
+    records: int = Field(description="How many of the records shown give this name.")
 
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+class HitOut(Out):
+    """One entity (or unresolved record) matching a search, with what tells it apart."""
+
+    ref: str = Field(description="The entity id, or the record uid if unresolved.")
+    entity_id: str | None
+    schema_: str = Field(alias="schema", serialization_alias="schema")
+    label: str
+    prop: str = Field(description="The property that matched.")
+    value: str = Field(description="Its value, as the source wrote it.")
+    names: list[NameCount]
+    birth_dates: list[str]
+    nationalities: list[str]
+    categories: list[str]
+    sources: list[str]
+    agencies: list[str]
+    handling_codes: list[str]
+    records: list[str] = Field(description="The entity's records given to you (logged).")
+    conditions: list[str]
+
+    model_config = ConfigDict(populate_by_name=True)
 
 
 class SearchPage(Out):
@@ -46,6 +59,8 @@ class SearchPage(Out):
     page: int
     per_page: int
     has_more: bool
+    total: int = Field(description="How many entities you may see match.")
+    capped: bool = Field(description="More records matched than a search reads.")
     read_as: list[str] = Field(description="The kinds the query could be read as.")
 
 

@@ -26,18 +26,22 @@ from crosslink.api.deps import (
     SessionUser,
     Svc,
     UoW,
+    api_user,
     session_token,
 )
 from crosslink.api.problems import PROBLEM_TYPE, Problem, problem_response
-from crosslink.api.profile import profile
 from crosslink.api.review import judge_pair, review
-from crosslink.api.search import KINDS, MAX_PER_PAGE, SearchQuery, search
+from crosslink.errors import AccessDenied
+from crosslink.profiles import FORMATS, export_profile, profile
+from crosslink.search import KINDS, MAX_PER_PAGE, Hit, SearchQuery, search
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the problem responses a route may give."""
     return {code: {"model": Problem, "content": {PROBLEM_TYPE: {}}} for code in codes}
 
+
+ExportUser = Annotated[Subject, api_user("records:export")]
 
 router = APIRouter(prefix="/api/v1", responses=problems(401, 403, 422, 500, 503))
 
@@ -126,7 +130,8 @@ def search_records(
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 25,
     justification: Justification = None,
 ) -> Any:
-    """Records you may view whose names, phones, plates, IBANs, documents or addresses match."""
+    """Entities you may view whose names, phones, plates, IBANs, documents or addresses match:
+    one item per resolved entity, with what tells namesakes apart."""
     found = search(
         uow.conn,
         user,
@@ -135,11 +140,34 @@ def search_records(
         region=services.settings.search_region,
     )
     return schemas.SearchPage(
-        items=[schemas.HitOut.model_validate(h) for h in found.hits],
+        items=[hit_out(h) for h in found.hits],
         page=found.query.page,
         per_page=found.query.per_page,
         has_more=found.has_more,
+        total=found.total,
+        capped=found.capped,
         read_as=found.read_as,
+    )
+
+
+def hit_out(hit: Hit) -> schemas.HitOut:
+    summary = hit.summary
+    return schemas.HitOut(
+        ref=hit.ref,
+        entity_id=hit.entity_id,
+        schema=hit.schema,
+        label=summary.label,
+        prop=hit.prop,
+        value=hit.value,
+        names=[schemas.NameCount(name=n, records=c) for n, c in summary.names],
+        birth_dates=summary.birth_dates,
+        nationalities=summary.nationalities,
+        categories=summary.categories,
+        sources=summary.sources,
+        agencies=summary.agencies,
+        handling_codes=summary.handling_codes,
+        records=hit.records,
+        conditions=hit.conditions,
     )
 
 
@@ -159,6 +187,31 @@ def entity_profile(
     return schemas.ProfileOut.model_validate(
         profile(uow.conn, user, ref, justification=justification)
     )
+
+
+@router.get(
+    "/entities/{ref}/export",
+    response_class=Response,
+    responses={**problems(403, 404), 200: {"content": {m: {} for m in FORMATS.values()}}},
+)
+def entity_export(
+    ref: Annotated[str, Path(min_length=1, max_length=64)],
+    user: ExportUser,
+    uow: UoW,
+    fmt: Annotated[str, Query(alias="format", pattern="^(csv|json)$")] = "csv",
+    recipient: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006 (FastAPI copies)
+    justification: Justification = None,
+) -> Response:
+    """The profile as CSV or JSON: a disclosure, decided per record by the policy and logged
+    with the justification and recipients."""
+    try:
+        body = export_profile(
+            uow.conn, user, ref, fmt, justification=justification, recipients=tuple(recipient)
+        )
+    except AccessDenied:
+        uow.commit()  # the refusal stays in the audit log
+        raise
+    return Response(body, media_type=FORMATS[fmt])
 
 
 @router.get("/review", response_model=list[schemas.PairOut])

@@ -22,6 +22,7 @@ from crosslink.cli import (
     _screen,
     _serve,
     _stats,
+    _workbench,
 )
 from crosslink.cli._context import build_state
 from crosslink.errors import CrosslinkError
@@ -66,6 +67,7 @@ _screen.register(app)
 _stats.register(app)
 _referral.register(app)
 _exchange.register(app)
+_workbench.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

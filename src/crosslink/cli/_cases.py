@@ -10,6 +10,7 @@ from crosslink.cases import add_member, add_records, close_case, list_cases, ope
 from crosslink.cli._access import AS_USER, who
 from crosslink.cli._context import state
 from crosslink.cli._output import print_table
+from crosslink.cli._workbench import permission_list
 from crosslink.errors import AccessDenied
 from crosslink.referral.consent import (
     ConsentGrant,
@@ -43,6 +44,7 @@ def register(app: typer.Typer) -> None:
     )
     permission_app.command("grant")(permission_grant)
     permission_app.command("revoke")(permission_revoke)
+    permission_app.command("list")(permission_list)
     app.add_typer(permission_app, name="permission")
     signal_app = typer.Typer(
         help="Municipal signals and the feedback they get.", no_args_is_help=True

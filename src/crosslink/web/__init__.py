@@ -13,10 +13,12 @@ from crosslink.web import (
     screen,
     signals,
     stats,
+    workbench,
 )
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
+router.include_router(workbench.router)
 router.include_router(pages.router)
 router.include_router(admin.router)
 router.include_router(network.router)

@@ -1,4 +1,4 @@
-"""Pages for everyone with a login: home (account and API tokens), search, entity profiles,
+"""Pages for everyone with a login: the account (API tokens), search, entity profiles,
 the justification prompt, and the resolution review."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from crosslink.access import issue_token, list_tokens, revoke_token
 from crosslink.access.tokens import SCOPES
 from crosslink.api.deps import JUSTIFICATION_COOKIE, FormUser, Svc, UoW, WebUser
-from crosslink.api.profile import profile
 from crosslink.api.review import judge_pair, review
-from crosslink.api.search import KINDS, SearchQuery, search
-from crosslink.errors import InvalidValue
+from crosslink.errors import AccessDenied, InvalidValue
+from crosslink.profiles import FORMATS, dossier, export_profile, profile
+from crosslink.search import KINDS, SearchQuery, search
 from crosslink.web.auth import safe_next
 from crosslink.web.render import justification, justification_cookie_value, page
 from crosslink.web.stats import dashboard
@@ -22,8 +22,8 @@ from crosslink.web.stats import dashboard
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, user: WebUser, uow: UoW) -> HTMLResponse:
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, user: WebUser, uow: UoW) -> HTMLResponse:
     tokens = list_tokens(uow.conn, user)
     return page(
         request,
@@ -57,7 +57,7 @@ def drop_token(
     user: FormUser, uow: UoW, services: Svc, token_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
 ) -> Response:
     revoke_token(uow.conn, user, token_id, services.clock)
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse("/account", status_code=303)
 
 
 @router.get("/justification", response_class=HTMLResponse)
@@ -116,7 +116,29 @@ def entity_page(
     request: Request, user: WebUser, uow: UoW, ref: Annotated[str, Path(max_length=64)]
 ) -> HTMLResponse:
     found = profile(uow.conn, user, ref, justification=justification(request))
-    return page(request, "entity.html", user, profile=found)
+    return page(request, "entity.html", user, profile=found, card=dossier(found))
+
+
+@router.get("/entities/{ref}/export")
+def entity_export(
+    request: Request,
+    user: WebUser,
+    uow: UoW,
+    ref: Annotated[str, Path(max_length=64)],
+    fmt: Annotated[str, Query(alias="format", pattern="^(csv|json)$")] = "csv",
+) -> Response:
+    """The profile as a file: a disclosure, decided per record and logged."""
+    try:
+        body = export_profile(uow.conn, user, ref, fmt, justification=justification(request))
+    except AccessDenied:
+        uow.commit()  # the refusal stays in the audit log
+        raise
+    name = f"profile-{ref}.{fmt}"
+    return Response(
+        body,
+        media_type=FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _review_page(
