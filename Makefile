@@ -30,7 +30,8 @@ run: setup
 	$(BIN)/crosslink --data-dir $(DATA) demo generate --seed $(SEED) --scale $(SCALE) --out $(DATA)/world
 	$(BIN)/crosslink --data-dir $(DATA) demo load $(DATA)/world
 	$(BIN)/crosslink --data-dir $(DATA) batches
-	$(BIN)/crosslink --data-dir $(DATA) resolve --rule sole-namesake --rule shared-ties --rule shared-associates
+	$(BIN)/crosslink --data-dir $(DATA) resolve --rule sole-namesake --rule shared-ties --rule shared-associates \
+		--rule strict-dates
 	$(BIN)/crosslink --data-dir $(DATA) serve
 
 lint: setup

@@ -32,9 +32,10 @@ SEED = 11
 SCALE = 2000
 HELD_BACK = "nl_police_export.ftm.jsonl"
 
-NAMESAKES = rule_set(add=["sole-namesake", "shared-ties", "shared-associates"])
+DEMO_RULES = rule_set(add=["sole-namesake", "shared-ties", "shared-associates", "strict-dates"])
 """The rules ``make run`` resolves the demo world with: its bank reports and inspections
-name people by name alone."""
+name people by name alone, and its namesakes (same name, birth year and town) are told
+apart by their dates of birth."""
 
 
 @dataclass
@@ -101,7 +102,7 @@ def resolved(
     with fresh_store(request, request.param, tmp_path_factory.mktemp("resolve-store")) as store:
         with store.transaction() as conn:
             import_files(conn, small_world.out, None, {HELD_BACK})
-            resolve(conn, ResolveOptions(rules=NAMESAKES))
+            resolve(conn, ResolveOptions(rules=DEMO_RULES))
         yield Resolved(store, small_world)
 
 

@@ -18,7 +18,7 @@ from crosslink.resolve import ResolveOptions, resolve
 from crosslink.resolve.extract import read_values
 from crosslink.resolve.schema import entity_members
 from crosslink.store import Store
-from tests.resolve.conftest import NAMESAKES, assert_joined_alone
+from tests.resolve.conftest import DEMO_RULES, assert_joined_alone
 
 _GIVEN = ["Jan", "Piet", "Karim", "Olga", "Marta", "Yusuf", "Anna", "Bram", "Lotte", "Sami"]
 _FAMILY = ["Peeters", "Jansen", "Nowak", "Kaya", "Dubois", "Smit", "Novak", "Bakker", "Haddad"]
@@ -101,7 +101,7 @@ def test_a_payer_joins_the_namesake_the_client_appears_with(
             import_file(conn, request)
         # So few records keep the model's priors, under which a name alone scores low: the
         # pairs are kept however low they score.
-        resolve(conn, ResolveOptions(entity_types=("Person",), edge_floor=0.001, rules=NAMESAKES))
+        resolve(conn, ResolveOptions(entity_types=("Person",), edge_floor=0.001, rules=DEMO_RULES))
         people = read_values(conn, "Person")
 
         def one(name: str, born: str | None) -> str:

@@ -11,9 +11,10 @@ from crosslink.access.schema import audit_log
 from crosslink.errors import InvalidJudgement
 from crosslink.resolve import ResolveOptions, judge, list_judgements, resolve
 from crosslink.resolve.schema import entity_history, entity_members
+from tests.resolve.conftest import DEMO_RULES
 from tests.resolve.test_world import members
 
-PERSONS = ResolveOptions(entity_types=("Person",))
+PERSONS = ResolveOptions(entity_types=("Person",), rules=DEMO_RULES)
 
 
 def _largest(conn: Connection) -> tuple[str, list[str]]:
@@ -37,7 +38,7 @@ def test_different_splits_a_merge_and_survives_reruns(conn: Connection) -> None:
         )
     ).all()
     assert ("split", entity_id) in [tuple(c) for c in changes]
-    resolve(conn, ResolveOptions(entity_types=("Person",), retrain=True))
+    resolve(conn, ResolveOptions(entity_types=("Person",), retrain=True, rules=DEMO_RULES))
     again = members(conn)
     assert again[a] != again[b]
 

@@ -16,7 +16,7 @@ from crosslink.resolve.namesakes import identities
 from crosslink.resolve.review import joining_bridges, queue_rows
 from crosslink.resolve.schema import entity_members, match_edges, review_pairs
 from crosslink.resolve.settings import model_for
-from tests.resolve.conftest import Resolved, edges_within
+from tests.resolve.conftest import DEMO_RULES, Resolved, edges_within
 
 
 def test_the_queue_is_ordered_by_what_a_decision_changes(conn: Connection) -> None:
@@ -34,12 +34,25 @@ def test_the_queue_is_ordered_by_what_a_decision_changes(conn: Connection) -> No
         )
     }
     for item in items:
-        # Above the band only pairs that agree on names alone: they never join by themselves.
-        # Below it, only the pairs that joined a sole namesake (an organisation's exact name).
+        # Above the band only pairs that agree on names alone (they never join by themselves)
+        # and pairs a rule kept apart (two dates of birth, two register numbers). Below it,
+        # only the pairs that joined a sole namesake (an organisation's exact name).
         assert item.probability >= 0.3 or (item.left_uid, item.right_uid) in sole
-        assert item.probability < 0.99 or _names_alone(item.comparisons)
+        assert (
+            item.probability < 0.99
+            or _names_alone(item.comparisons)
+            or _kept_apart(item.comparisons)
+        )
         assert item.comparisons and all("weight" in c and "level" in c for c in item.comparisons)
         assert (item.left_entity == item.right_entity) == (item.kind == "split")
+
+
+def _kept_apart(comparisons: list[dict[str, Any]]) -> bool:
+    """A level of the Person model's incompatible ones (the fixture applies strict dates)."""
+    ruled_out = {
+        (r.comparison, level) for r in model_for("Person").incompatible for level in r.levels
+    }
+    return any((c["comparison"], c["level"]) in ruled_out for c in comparisons)
 
 
 def _names_alone(comparisons: list[dict[str, Any]]) -> bool:
@@ -117,7 +130,7 @@ def _joined_by_evidence(conn: Connection, entity: str, start: str, goal: str) ->
 def test_a_judged_pair_leaves_the_queue(conn: Connection) -> None:
     (first,) = review_queue(conn, entity_type="Person", limit=1)
     judge(conn, first.left_uid, first.right_uid, "unsure", reason="need the file", actor="a")
-    resolve(conn, ResolveOptions(entity_types=("Person",)))
+    resolve(conn, ResolveOptions(entity_types=("Person",), rules=DEMO_RULES))
     pairs = {
         (i.left_uid, i.right_uid) for i in review_queue(conn, entity_type="Person", limit=10_000)
     }

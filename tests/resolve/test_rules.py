@@ -14,7 +14,7 @@ from crosslink.resolve.predict import ConflictRule
 from crosslink.resolve.rules import DEFAULT_RULES, UnknownRule, registry, rule_set
 from crosslink.resolve.schema import entity_members, resolve_runs
 from crosslink.resolve.settings import BIRTH_DATES_DIFFER, REGISTER_NUMBERS_DIFFER, model_for
-from tests.resolve.conftest import NAMESAKES
+from tests.resolve.conftest import DEMO_RULES
 
 
 def test_the_defaults_hold_only_what_is_true_of_any_data() -> None:
@@ -62,13 +62,13 @@ def test_a_run_records_its_rules_and_explain_says_how_the_prior_was_set(
     recorded = conn.execute(
         select(resolve_runs.c.rules).where(resolve_runs.c.entity_type == "Person")
     ).scalar_one()
-    assert json.loads(recorded) == NAMESAKES.labels()  # the fixture's, as make run's
+    assert json.loads(recorded) == DEMO_RULES.labels()  # the fixture's, as make run's
     entity_id = conn.execute(
         select(entity_members.c.entity_id).where(entity_members.c.entity_type == "Person")
     ).scalar()
     run = explain(conn, str(entity_id)).run
     assert run is not None
-    assert run.rules == NAMESAKES.labels()
+    assert run.rules == DEMO_RULES.labels()
     assert run.prior is not None and 0 < run.prior < 1
     assert "chain-check@1" in run.describe() and "prior" in run.describe()
 

@@ -16,7 +16,7 @@ from crosslink.resolve import ResolveOptions, resolve
 from crosslink.resolve.schema import entity_members
 from crosslink.store import Store
 from crosslink.store.schema import records
-from tests.resolve.conftest import NAMESAKES, assert_joined_alone
+from tests.resolve.conftest import DEMO_RULES, assert_joined_alone
 
 _GIVEN = ["Jan", "Piet", "Karim", "Olga", "Marta", "Yusuf", "Anna", "Bram", "Lotte", "Sami"]
 _FAMILY = ["Peeters", "Jansen", "Nowak", "Kaya", "Dubois", "Smit", "Novak", "Bakker", "Haddad"]
@@ -65,7 +65,7 @@ def test_a_worker_joins_the_namesake_of_the_same_employer(
         import_file(conn, request)
         # So few records keep the model's priors, under which a name alone scores low: the
         # pairs are kept however low they score.
-        resolve(conn, ResolveOptions(entity_types=("Person",), edge_floor=0.001, rules=NAMESAKES))
+        resolve(conn, ResolveOptions(entity_types=("Person",), edge_floor=0.001, rules=DEMO_RULES))
         # The export's lines 3 to 5 (a record keeps the line it came from).
         uid = dict(
             conn.execute(

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select
 from crosslink.resolve import ResolveOptions, explain, resolve
 from crosslink.resolve.evaluate import scores
 from crosslink.resolve.schema import entities, entity_history, entity_members
-from tests.resolve.conftest import HELD_BACK, Resolved, import_files
+from tests.resolve.conftest import DEMO_RULES, HELD_BACK, Resolved, import_files
 
 
 def members(conn: Connection, entity_type: str = "Person") -> dict[str, str]:
@@ -49,13 +49,13 @@ def test_each_type_is_scored_on_its_own_pairs(conn: Connection) -> None:
     # out the same: nothing of the persons' run may leak into the next type's scoring.
     together = members(conn, "Address")
     assert max(Counter(together.values()).values()) > 1
-    resolve(conn, ResolveOptions(entity_types=("Address",)))
+    resolve(conn, ResolveOptions(entity_types=("Address",), rules=DEMO_RULES))
     assert members(conn, "Address") == together
 
 
 def test_a_rerun_keeps_every_id(conn: Connection) -> None:
     before = members(conn)
-    (summary,) = resolve(conn, ResolveOptions(entity_types=("Person",)))
+    (summary,) = resolve(conn, ResolveOptions(entity_types=("Person",), rules=DEMO_RULES))
     assert summary.training == "reused"
     assert summary.changes == {}
     assert members(conn) == before
@@ -63,7 +63,7 @@ def test_a_rerun_keeps_every_id(conn: Connection) -> None:
 
 def test_a_retrained_rerun_keeps_almost_every_id(conn: Connection) -> None:
     before = members(conn)
-    resolve(conn, ResolveOptions(entity_types=("Person",), retrain=True))
+    resolve(conn, ResolveOptions(entity_types=("Person",), retrain=True, rules=DEMO_RULES))
     after = members(conn)
     moved = sum(1 for uid, eid in before.items() if after[uid] != eid)
     assert moved <= 0.02 * len(before)
@@ -74,7 +74,7 @@ def test_an_import_keeps_ids_and_new_records_join_existing_entities(
 ) -> None:
     before = members(conn)
     import_files(conn, resolved.world.out, {HELD_BACK}, set())
-    (summary,) = resolve(conn, ResolveOptions(entity_types=("Person",)))
+    (summary,) = resolve(conn, ResolveOptions(entity_types=("Person",), rules=DEMO_RULES))
     after = members(conn)
     new = set(after) - set(before)
     assert new and summary.records == len(after)
