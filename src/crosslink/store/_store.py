@@ -15,7 +15,13 @@ from sqlalchemy.exc import OperationalError
 
 from crosslink.errors import ServiceUnavailable
 from crosslink.settings import Settings
-from crosslink.store.dialect import begin_immediately, is_busy, is_sqlite, make_engine
+from crosslink.store.dialect import (
+    BUSY_TIMEOUT_MS,
+    begin_immediately,
+    is_busy,
+    is_sqlite,
+    make_engine,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +96,10 @@ class Store:
             log.warning("another write holds the store; waiting up to %.0f s", self.write_wait)
             dbapi.execute(f"PRAGMA busy_timeout={int(self.write_wait * 1000)}")
             conn.begin()
+        finally:
+            # The waits above are for the write lock; the statements of the unit of work wait
+            # as every connection's do (not one second: a reader's WAL recovery takes longer).
+            dbapi.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     def alembic_config(self, connection: Connection | None = None) -> Config:
         config = Config()

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 # SQLite and psycopg both accept thousands of bound parameters; keep IN lists well below
 # SQLite's historical limit of 999 variables so every build works.
 MAX_IN_PARAMS = 900
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite statement waits for a lock another connection holds (a reader on WAL
+recovery, say); :meth:`crosslink.store.Store.transaction` waits longer for the write lock."""
 
 
 def normalise_url(url: str) -> str:
@@ -42,7 +45,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # Record uids are content hashes, so index inserts land at random pages: a larger page
     # cache (64 MiB, the default is 2 MiB) keeps big imports from thrashing.
     cursor.execute("PRAGMA cache_size=-65536")
