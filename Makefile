@@ -31,7 +31,7 @@ run: setup
 	$(BIN)/crosslink --data-dir $(DATA) demo load $(DATA)/world
 	$(BIN)/crosslink --data-dir $(DATA) batches
 	$(BIN)/crosslink --data-dir $(DATA) resolve --rule sole-namesake --rule shared-ties --rule shared-associates \
-		--rule strict-dates
+		--rule strict-dates --rule names-need-support
 	$(BIN)/crosslink --data-dir $(DATA) serve
 
 lint: setup

@@ -14,8 +14,16 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from crosslink.errors import ServiceUnavailable
+from crosslink.resolve.rules import rule_set
 from crosslink.store import Store
 from crosslink.store.pgserver import TemporaryPostgres
+
+DEMO_RULES = rule_set(
+    add=["sole-namesake", "shared-ties", "shared-associates", "strict-dates", "names-need-support"]
+)
+"""The rules ``make run`` resolves the demo world with: its bank reports and inspections
+name people by name alone, and its namesakes (same name, birth year and town, by design)
+are told apart by their dates of birth and never joined on names alone."""
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 _TEMPLATE_DB = "crosslink_template"

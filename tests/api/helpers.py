@@ -21,6 +21,7 @@ from crosslink.demo import WorldConfig, generate_world, load_world
 from crosslink.resolve import ResolveOptions, resolve
 from crosslink.store import Store
 from crosslink.store.pgserver import TemporaryPostgres
+from tests.conftest import DEMO_RULES
 
 WORLD_SCALE = 300
 PG_TEMPLATE = "crosslink_web_template"
@@ -36,7 +37,7 @@ def populate(store: Store, world: Path) -> None:
     with store.transaction() as conn:
         load_world(conn, world)
     with store.transaction() as conn:
-        resolve(conn, ResolveOptions(started_by="test"))
+        resolve(conn, ResolveOptions(started_by="test", rules=DEMO_RULES))
     with store.transaction() as conn:
         ensure_demo_accounts(conn, demo=True)
 

@@ -19,6 +19,7 @@ from crosslink.resolve.schema import entity_members
 from crosslink.store import Store
 from crosslink.store.schema import records
 from crosslink.store.sources import Source, add_source
+from tests.conftest import DEMO_RULES
 from tests.ingest.helpers import HEADER, POLICE_MAPPING, write_csv
 
 POLICE_ROWS = [
@@ -72,7 +73,7 @@ def build_world(store: Store, folder: Path) -> World:
         with store.transaction() as conn:
             import_file(conn, ImportRequest(path=path, mapping=mapping, source_id=source_id))
     with store.transaction() as conn:
-        resolve(conn, ResolveOptions(entity_types=("Person",), started_by="test"))
+        resolve(conn, ResolveOptions(entity_types=("Person",), started_by="test", rules=DEMO_RULES))
     with store.engine.connect() as conn:
         uids = {
             str(key): str(uid)

@@ -21,6 +21,7 @@ from crosslink.exchange import (
 )
 from crosslink.resolve import ResolveOptions, judge, resolve
 from crosslink.resolve.schema import match_edges
+from tests.conftest import DEMO_RULES
 from tests.exchange.conftest import World, last_entry
 
 
@@ -170,7 +171,7 @@ def test_a_judgement_same_makes_a_member_certain(world: World) -> None:
     with world.store.transaction() as conn:
         analyst = load_subject(conn, "analyst")
         judge(conn, world.uids["P2"], world.uids["I-8"], "same", reason="test", actor=analyst)
-        resolve(conn, ResolveOptions(entity_types=("Person",), started_by="test"))
+        resolve(conn, ResolveOptions(entity_types=("Person",), started_by="test", rules=DEMO_RULES))
         rows = _rows(conn, "analyst")
     assert rows["P2"]["entity_id"] == rows["I-8"]["entity_id"]
     assert rows["P2"]["confidence"] == rows["I-8"]["confidence"] == 1.0

@@ -20,6 +20,7 @@ from crosslink.resolve.schema import entity_members
 from crosslink.store import Store
 from crosslink.store.schema import records
 from tests.access.helpers import make_agency, make_user
+from tests.conftest import DEMO_RULES
 
 LATER_FILE = "be_immigration_records.csv"
 RECEPTION = "demo-be-reception"
@@ -78,7 +79,7 @@ def test_import_resolve_alert(sqlite_store: Store, tmp_path: Path) -> None:
         assert retrafficking_alerts(conn, ann) == []  # nothing has been resolved yet
     with store.transaction() as conn:
         _import(conn, out, later=True)
-        resolve(conn, ResolveOptions(entity_types=("Person",)))
+        resolve(conn, ResolveOptions(entity_types=("Person",), rules=DEMO_RULES))
     with store.transaction() as conn:
         alerts = retrafficking_alerts(conn, ann)
         expected = _joined_to_later_records(conn)

@@ -21,21 +21,15 @@ from crosslink.demo.partners import PARTNER_DIR
 from crosslink.ingest import ImportRequest, import_file, load_mapping
 from crosslink.resolve import ResolveOptions, explain, resolve, review_queue
 from crosslink.resolve._pairs import Edge, EdgeArrays
-from crosslink.resolve.rules import rule_set
 from crosslink.resolve.schema import entity_members, match_edges
 from crosslink.store import Store
 from crosslink.store.schema import records
 from tests.cli.test_cli import run
-from tests.conftest import fresh_store
+from tests.conftest import DEMO_RULES, fresh_store
 
 SEED = 11
 SCALE = 2000
 HELD_BACK = "nl_police_export.ftm.jsonl"
-
-DEMO_RULES = rule_set(add=["sole-namesake", "shared-ties", "shared-associates", "strict-dates"])
-"""The rules ``make run`` resolves the demo world with: its bank reports and inspections
-name people by name alone, and its namesakes (same name, birth year and town) are told
-apart by their dates of birth."""
 
 
 @dataclass

@@ -11,7 +11,7 @@ from crosslink.access.schema import audit_log
 from crosslink.errors import InvalidJudgement
 from crosslink.resolve import ResolveOptions, judge, list_judgements, resolve
 from crosslink.resolve.schema import entity_history, entity_members
-from tests.resolve.conftest import DEMO_RULES
+from tests.conftest import DEMO_RULES
 from tests.resolve.test_world import members
 
 PERSONS = ResolveOptions(entity_types=("Person",), rules=DEMO_RULES)

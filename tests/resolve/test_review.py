@@ -16,7 +16,8 @@ from crosslink.resolve.namesakes import identities
 from crosslink.resolve.review import joining_bridges, queue_rows
 from crosslink.resolve.schema import entity_members, match_edges, review_pairs
 from crosslink.resolve.settings import model_for
-from tests.resolve.conftest import DEMO_RULES, Resolved, edges_within
+from tests.conftest import DEMO_RULES
+from tests.resolve.conftest import Resolved, edges_within
 
 
 def test_the_queue_is_ordered_by_what_a_decision_changes(conn: Connection) -> None:

@@ -16,7 +16,8 @@ from crosslink.resolve import ResolveOptions, resolve
 from crosslink.resolve.schema import entity_members
 from crosslink.store import Store
 from crosslink.store.schema import records
-from tests.resolve.conftest import DEMO_RULES, assert_joined_alone
+from tests.conftest import DEMO_RULES
+from tests.resolve.conftest import assert_joined_alone
 
 _GIVEN = ["Jan", "Piet", "Karim", "Olga", "Marta", "Yusuf", "Anna", "Bram", "Lotte", "Sami"]
 _FAMILY = ["Peeters", "Jansen", "Nowak", "Kaya", "Dubois", "Smit", "Novak", "Bakker", "Haddad"]

@@ -10,7 +10,8 @@ from sqlalchemy import Connection, select
 from crosslink.resolve import ResolveOptions, explain, resolve
 from crosslink.resolve.evaluate import scores
 from crosslink.resolve.schema import entities, entity_history, entity_members
-from tests.resolve.conftest import DEMO_RULES, HELD_BACK, Resolved, import_files
+from tests.conftest import DEMO_RULES
+from tests.resolve.conftest import HELD_BACK, Resolved, import_files
 
 
 def members(conn: Connection, entity_type: str = "Person") -> dict[str, str]:

@@ -13,6 +13,7 @@ from crosslink.ingest import ImportRequest, import_file, parse_mapping
 from crosslink.resolve import ResolveOptions, resolve
 from crosslink.store import Store
 from crosslink.store.sources import Source, add_source
+from tests.conftest import DEMO_RULES
 from tests.ingest.helpers import write_csv
 
 MAPPING = """
@@ -79,7 +80,7 @@ def load_search_world(store: Store, folder: Path) -> None:
         )
     assert summary.rows_rejected == 0, summary
     with store.transaction() as conn:
-        resolve(conn, ResolveOptions(started_by="test"))
+        resolve(conn, ResolveOptions(started_by="test", rules=DEMO_RULES))
 
 
 @pytest.fixture
