@@ -42,7 +42,8 @@ def _crosslink(folder: Path, *args: str) -> None:
 def test_the_readme_names_commands_users_and_sources_that_exist() -> None:
     script = readme_script()
     users = set(re.findall(r"--as (\w+)", script))
-    assert users <= {"admin", "analyst", "investigator", "caseworker", "municipal"}, users
+    demo = {"admin", "analyst", "investigator", "caseworker", "municipal", "rapporteur"}
+    assert users <= demo, users
     assert "analyst1" not in script and "officer3" not in script
     assert script.count("crosslink ") > 40
 

@@ -135,7 +135,10 @@ def test_hostile_terminal_codes_in_an_ad_do_not_reach_the_screen(
 
 def test_errors_are_one_line_without_a_traceback(cli: Invoke, tmp_path: Path) -> None:
     code, _, err = cli("screen", "run")
-    assert (code, err.strip()) == (1, "error: say who acts: --as USER (or $CROSSLINK_AS) to screen")
+    assert (code, err.strip()) == (
+        1,
+        "error: say who acts: --as USER (or $CROSSLINK_USER) to screen",
+    )
     code, _, err = cli("screen", "show", "--as", "ana")
     assert code == 1 and "no screening run yet" in err
     code, _, err = cli("screen", "import", str(ADS), "--source", "ads-scraper", "--as", "mo")

@@ -17,7 +17,6 @@ from crosslink.profiles import FORMATS, dossier, export_profile, profile
 from crosslink.search import KINDS, SearchQuery, search
 from crosslink.web.auth import safe_next
 from crosslink.web.render import justification, justification_cookie_value, page
-from crosslink.web.stats import dashboard
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,15 +24,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, user: WebUser, uow: UoW) -> HTMLResponse:
     tokens = list_tokens(uow.conn, user)
-    return page(
-        request,
-        "home.html",
-        user,
-        tokens=tokens,
-        scopes=SCOPES,
-        new_token=None,
-        dashboard=dashboard(uow.conn, user),
-    )
+    return page(request, "home.html", user, tokens=tokens, scopes=SCOPES, new_token=None)
 
 
 @router.post("/tokens", response_class=HTMLResponse)
@@ -47,9 +38,7 @@ def new_token(
 ) -> HTMLResponse:
     token = issue_token(uow.conn, user, name, set(scopes), services.clock)
     tokens = list_tokens(uow.conn, user)
-    return page(
-        request, "home.html", user, tokens=tokens, scopes=SCOPES, new_token=token, dashboard=None
-    )
+    return page(request, "home.html", user, tokens=tokens, scopes=SCOPES, new_token=token)
 
 
 @router.post("/tokens/{token_id}/revoke")

@@ -1,4 +1,5 @@
-"""The rapporteur's pages: the dashboard on the home page, the table builder, the releases.
+"""The rapporteur's pages: the dashboard on the workbench home (``/``), the table builder,
+the releases.
 
 Pages parse the query and call :mod:`crosslink.stats.service` (policy and audit there); what
 they show is already protected. Every value is escaped by the templates.

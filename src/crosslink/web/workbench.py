@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from crosslink.api.deps import UoW, WebUser
 from crosslink.web.render import justification, page
+from crosslink.web.stats import dashboard
 from crosslink.workbench import home, list_agencies, list_permissions, list_sources
 
 router = APIRouter(include_in_schema=False)
@@ -15,7 +16,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home_page(request: Request, user: WebUser, uow: UoW) -> HTMLResponse:
     found = home(uow.conn, user, justification=justification(request))
-    return page(request, "role_home.html", user, home=found)
+    figures = dashboard(uow.conn, user) if found.dashboard else None  # the rapporteur's
+    return page(request, "role_home.html", user, home=found, dashboard=figures)
 
 
 @router.get("/agencies", response_class=HTMLResponse)

@@ -40,6 +40,8 @@ class RoleHome(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     tiles: tuple[Tile, ...] = ()
     lists: tuple[str, ...] = ()
+    dashboard: bool = False
+    """The home shows the statistics dashboard (the web's ``crosslink.web.stats.dashboard``)."""
 
     @field_validator("lists")
     @classmethod
@@ -79,6 +81,7 @@ class HomeList:
 class Home:
     tiles: list[Tile]
     lists: list[HomeList]
+    dashboard: bool = False
 
 
 def _recent_runs(conn: Connection, subject: Subject, why: str | None) -> HomeList:
@@ -168,10 +171,12 @@ def home(conn: Connection, subject: Subject, *, justification: str | None) -> Ho
     spec = load_homes()
     tiles: dict[str, Tile] = {}
     names: list[str] = []
+    dashboard = False
     for role in sorted(subject.roles):
         mine = spec.homes.get(role, RoleHome())
+        dashboard = dashboard or mine.dashboard
         for tile in mine.tiles:
             tiles.setdefault(tile.href, tile)
         names += [n for n in mine.lists if n not in names]
     lists = [LISTS[name](conn, subject, justification) for name in names]
-    return Home(list(tiles.values()), lists)
+    return Home(list(tiles.values()), lists, dashboard)
