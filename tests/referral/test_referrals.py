@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from crosslink.access import Subject
+from crosslink.access.retention import erase_records
 from crosslink.access.schema import audit_log
 from crosslink.cases import add_member, add_records, open_case
 from crosslink.clock import FixedClock
@@ -25,8 +26,9 @@ from crosslink.referral import (
     show_referral,
     withdraw_consent,
 )
-from crosslink.referral.schema import referral_clocks
+from crosslink.referral.schema import referral_clocks, referral_steps, referrals
 from crosslink.store import Store
+from crosslink.store.schema import records
 from tests.access.helpers import make_user
 from tests.referral.world import T0, World, make_world
 
@@ -266,3 +268,20 @@ def test_a_case_page_is_a_justified_consultation(store: Store) -> None:
         show_referral(conn, w.payoke, rid, justification=WHY, clock=clock)
     actor, action, target = _last(store)
     assert (actor, action) == ("ann", "consultation") and w.be_victim in target
+
+
+def test_erasing_a_referred_victim_erases_the_referral_with_its_steps(store: Store) -> None:
+    w, clock = make_world(store), FixedClock(T0)
+    rid = _open_be(store, w, clock)
+    accept = Move("accept", {"left_environment": "intake form 12", "support_accepted": "form 13"})
+    with store.transaction() as conn:
+        move(conn, w.payoke, rid, accept, clock=clock)
+        admin = make_user(conn, "erin", "payoke", ["administrator"])
+        assert erase_records(conn, admin, [w.be_victim], reason="court order 2026/17") == 1
+    with store.engine.connect() as conn:
+        assert conn.execute(select(referrals.c.id).where(referrals.c.id == rid)).first() is None
+        left = select(referral_steps.c.id).where(referral_steps.c.referral_id == rid)
+        assert conn.execute(left).first() is None
+        assert (
+            conn.execute(select(records.c.uid).where(records.c.uid == w.be_victim)).first() is None
+        )

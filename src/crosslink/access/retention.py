@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Connection, and_, delete, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, select, update
 
 from crosslink.access.audit import Event, append
 from crosslink.access.filters import load_records
@@ -206,6 +206,19 @@ def erase_records(
     return len(wanted)
 
 
+def _delete_with_dependents(conn: Connection, table: Table, condition: ColumnElement[bool]) -> None:
+    """Delete the rows of ``table`` that meet ``condition``, after the rows of other tables
+    that refer to them (a referral's steps, before the referral of an erased record)."""
+    for other in reversed(metadata.sorted_tables):
+        if other is table:
+            continue
+        for fk in other.foreign_keys:
+            if fk.column.table is table:
+                chosen = select(fk.column).where(condition)
+                _delete_with_dependents(conn, other, fk.parent.in_(chosen))
+    conn.execute(delete(table).where(condition))
+
+
 def _erase_chunk(
     conn: Connection,
     actor: Subject,
@@ -222,7 +235,7 @@ def _erase_chunk(
     for table in reversed(metadata.sorted_tables):
         for fk in table.foreign_keys:
             if fk.column is records.c.uid:
-                conn.execute(delete(table).where(fk.parent.in_(chunk)))
+                _delete_with_dependents(conn, table, fk.parent.in_(chunk))
     for _, _, batch_id, row_number in places:
         conn.execute(
             update(rejections)
